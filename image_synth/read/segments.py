@@ -1,0 +1,148 @@
+"""Reading coded segments: REFI-QDA projects and flat CSV/XLSX exports.
+
+Whatever the format, the result is the segment table of
+:data:`image_synth.columns.SEGMENT_COLUMNS`: one row per coding, with ``code`` being
+the *codebook id* (QDA exports name codes by label or by ``Parent::Child`` path; they
+are matched to the codebook by id, labels and ``qda_names``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import columns as C
+from ..errors import DataValidationError, Problem
+from ..study.models import Codebook
+from .tabular import parse_int, read_table
+
+__all__ = ["read_segments", "read_flat_segments"]
+
+_QDA_SUFFIXES = (".qdpx", ".qde")
+
+
+def read_segments(path: str | Path, *, codebook: Codebook | None = None,
+                  known_sources: set[str] | None = None,
+                  file: str | None = None) -> pd.DataFrame:
+    """Read coded segments from a ``.qdpx``/``.qde`` project or a flat CSV/XLSX export.
+
+    Codes are mapped onto the codebook (when given) and sources checked against
+    ``known_sources`` (when given); every unknown reference is reported at once.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``segment_id``, ``source_id``, ``code``, ``code_path``, ``start``, ``end``
+        (Int64, may be missing for flat exports), ``quote``, ``coder``.
+    """
+    path = Path(path)
+    shown = file or str(path)
+    if path.suffix.lower() in _QDA_SUFFIXES:
+        from .refi import read_qdpx
+
+        codings = read_qdpx(path).codings
+        frame = codings.reindex(columns=list(C.SEGMENT_COLUMNS))
+        frame["code_name"] = codings[C.CODE_PATH].fillna(codings[C.CODE])
+        frame["leaf_name"] = codings[C.CODE]
+    else:
+        frame = read_flat_segments(path, file=shown)
+        frame["code_name"] = frame[C.CODE]
+        frame["leaf_name"] = frame[C.CODE]
+    problems: list[Problem] = []
+    if codebook is not None:
+        index = codebook.name_index()
+        mapped = []
+        for record in frame.itertuples(index=False):
+            code = _match_code(index, record.code_name, record.leaf_name)
+            if code is None:
+                problems.append(Problem(file=shown, row=f"segment {record.segment_id}",
+                                        column=C.CODE, value=record.code_name,
+                                        message="code is not in the codebook",
+                                        expected="a code id, label or qda_name of the "
+                                                 "codebook"))
+            mapped.append(code)
+        frame[C.CODE] = mapped
+        frame[C.CODE_PATH] = [_path(codebook, c) if c else None for c in mapped]
+    if known_sources is not None:
+        for record in frame.itertuples(index=False):
+            if record.source_id not in known_sources:
+                problems.append(Problem(file=shown, row=f"segment {record.segment_id}",
+                                        column=C.SOURCE_ID, value=record.source_id,
+                                        message="source is not in the sources table",
+                                        expected="a source_id listed in the study's sources"))
+    if problems:
+        raise DataValidationError(problems)
+    return frame[list(C.SEGMENT_COLUMNS)].reset_index(drop=True)
+
+
+def _match_code(index: dict[str, str], name: str | None, leaf: str | None) -> str | None:
+    for candidate in (name, leaf, (name or "").replace(" > ", "::"),
+                      (name or "").split("::")[-1], (name or "").split(" > ")[-1]):
+        if candidate and candidate.strip().casefold() in index:
+            return index[candidate.strip().casefold()]
+    return None
+
+
+def _path(codebook: Codebook, code_id: str) -> str:
+    parts, seen = [], set()
+    current: str | None = code_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        parts.append(current)
+        current = codebook.code(current).parent
+    return " > ".join(reversed(parts))
+
+
+def read_flat_segments(path: str | Path, *, file: str | None = None) -> pd.DataFrame:
+    """Read a flat export: one row per coded segment.
+
+    Required columns ``source_id``, ``code``, ``quote``; optional ``start``, ``end``
+    (character offsets), ``coder``, ``segment_id`` (default ``<file stem>:<row>``).
+    """
+    path = Path(path)
+    shown = file or str(path)
+    raw = read_table(path, file=shown)
+    problems = [Problem(file=shown, column=c, message="required column is missing",
+                        expected=f"a column named {c!r}")
+                for c in (C.SOURCE_ID, C.CODE, C.QUOTE) if c not in raw.columns]
+    if problems:
+        raise DataValidationError(problems)
+    starts, ends = [], []
+    for row, record in enumerate(raw.to_dict("records"), start=1):
+        for column, sink in ((C.START, starts), (C.END, ends)):
+            text = str(record.get(column, "") or "")
+            try:
+                value = parse_int(text)
+                if value is not None and value < 0:
+                    raise ValueError(text)
+            except ValueError:
+                problems.append(Problem(file=shown, row=row, column=column, value=text,
+                                        message="not a character offset",
+                                        expected="a whole number >= 0 or empty"))
+                value = None
+            sink.append(value)
+        if starts[-1] is not None and ends[-1] is not None and ends[-1] < starts[-1]:
+            problems.append(Problem(file=shown, row=row, column=C.END, value=ends[-1],
+                                    message="segment ends before it starts",
+                                    expected=f"an offset >= start ({starts[-1]})"))
+        for column in (C.SOURCE_ID, C.CODE):
+            if not str(record[column]).strip():
+                problems.append(Problem(file=shown, row=row, column=column,
+                                        message="empty cell", expected="a value"))
+    if problems:
+        raise DataValidationError(problems)
+    stem = path.stem
+    ids = (raw[C.SEGMENT_ID].str.strip() if C.SEGMENT_ID in raw.columns
+           else pd.Series([f"{stem}:{i}" for i in range(1, len(raw) + 1)]))
+    return pd.DataFrame({
+        C.SEGMENT_ID: ids.to_numpy(),
+        C.SOURCE_ID: raw[C.SOURCE_ID].str.strip().to_numpy(),
+        C.CODE: raw[C.CODE].str.strip().to_numpy(),
+        C.CODE_PATH: None,
+        C.START: pd.array(starts, dtype="Int64"),
+        C.END: pd.array(ends, dtype="Int64"),
+        C.QUOTE: raw[C.QUOTE].to_numpy(),
+        C.CODER: (raw[C.CODER].replace("", pd.NA) if C.CODER in raw.columns
+                  else pd.Series([pd.NA] * len(raw))).to_numpy(),
+    })

@@ -1,0 +1,334 @@
+"""Loading a study folder into a :class:`Study`: every strand read, checked and tidy.
+
+``load_study(path)`` reads the study YAML, the instrument and codebook, then every data
+file the study names (survey waves, coded segments, sources, network drawings,
+meta-inferences, the pseudonymisation dictionary). Problems from all files are
+collected and raised together as one :class:`~image_synth.errors.DataValidationError`,
+so a user fixes everything in one round instead of one error at a time.
+
+``load_study()`` with no path loads the embedded example study.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .. import columns as C
+from ..errors import DataValidationError, Problem, StudyError
+from .models import (Codebook, Instrument, StudyConfig, load_yaml_model, model_problems,
+                     read_yaml)
+
+__all__ = ["load_study", "Study", "example_study_path", "MetaInference"]
+
+STUDY_FILE_NAMES = ("study.yaml", "study.yml")
+
+
+class MetaInference(BaseModel):
+    """An analyst's meta-inference: a conclusion drawn across strands, with its audit trail."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    text: str
+    type: Literal["confirms", "expands", "explains", "contradicts"]
+    rows: tuple[str, ...]
+    situation: str = "national"
+    author: str
+    date: date
+
+
+def example_study_path() -> Path:
+    """Folder of the embedded example study (found with importlib.resources)."""
+    return Path(str(importlib.resources.files("image_synth") / "data" / "example"))
+
+
+@dataclass(frozen=True)
+class Study:
+    """A loaded study: its configuration and one tidy table per strand.
+
+    Attributes
+    ----------
+    root
+        The study folder; file names in the configuration are relative to it.
+    config, instrument, codebook
+        The validated study, instrument and codebook files.
+    survey
+        One row per respondent and wave, keys then item codes (see
+        :func:`image_synth.read_survey`), all waves together.
+    sources
+        One row per interview, meeting, document or external study.
+    segments
+        One row per coding, ``code`` being the codebook id.
+    drawings
+        Network drawings of the reflection meetings (:class:`image_synth.network.Drawing`).
+    meta_inferences
+        One row per meta-inference: ``id``, ``text``, ``type``, ``rows`` (``;``-joined),
+        ``situation``, ``author``, ``date``.
+    pseudonyms
+        The pseudonymisation dictionary: marker category -> names.
+    scope
+        The filters applied by :meth:`subset` (empty for the whole study).
+    """
+
+    root: Path
+    config: StudyConfig
+    instrument: Instrument
+    codebook: Codebook | None
+    survey: pd.DataFrame
+    sources: pd.DataFrame
+    segments: pd.DataFrame
+    drawings: tuple = ()
+    meta_inferences: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pseudonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def min_n(self) -> int:
+        return self.config.disclosure.min_n
+
+    def subset(self, *, region: str | None = None, situation: str | None = None,
+               wave: int | None = None) -> "Study":
+        """The same study limited to one region, situation and/or wave.
+
+        Sources without a region or situation (literature, other studies) belong to the
+        whole study and stay in every regional or situational subset.
+        """
+        problems = []
+        if region is not None and region not in {r.id for r in self.config.regions}:
+            problems.append(Problem(file="subset", column="region", value=region,
+                                    message="unknown region", expected="one of " + ", ".join(
+                                        r.id for r in self.config.regions)))
+        if situation is not None and situation not in {s.id for s in self.config.situations}:
+            problems.append(Problem(file="subset", column="situation", value=situation,
+                                    message="unknown situation", expected="one of " + ", ".join(
+                                        s.id for s in self.config.situations)))
+        if wave is not None and wave not in self.config.waves:
+            problems.append(Problem(file="subset", column="wave", value=wave,
+                                    message="unknown wave", expected="one of " + ", ".join(
+                                        map(str, self.config.waves))))
+        if problems:
+            raise DataValidationError(problems, title="cannot take this subset")
+        survey, sources = self.survey, self.sources
+        for column, value in ((C.REGION, region), (C.SITUATION, situation), (C.WAVE, wave)):
+            if value is None:
+                continue
+            survey = survey[survey[column] == value]
+            keep = sources[column].isna() | (sources[column] == value)
+            if column == C.WAVE:
+                keep = sources[column] == value
+            sources = sources[keep.fillna(False).astype(bool)]
+        segments = self.segments[self.segments[C.SOURCE_ID].isin(sources[C.SOURCE_ID])]
+        drawings = tuple(d for d in self.drawings
+                         if (region is None or d.region == region)
+                         and (situation is None or d.situation == situation)
+                         and (wave is None or d.wave == wave))
+        scope = dict(self.scope)
+        scope.update({k: v for k, v in (("region", region), ("situation", situation),
+                                         ("wave", wave)) if v is not None})
+        return replace(self, survey=survey.reset_index(drop=True),
+                       sources=sources.reset_index(drop=True),
+                       segments=segments.reset_index(drop=True), drawings=drawings,
+                       scope=scope)
+
+    def summary(self) -> str:
+        """A one-screen text summary: waves, respondents per group, sources, codes, drawings."""
+        from .summary import study_summary
+
+        return study_summary(self)
+
+
+def load_study(path: str | Path | None = None) -> Study:
+    """Load and validate a study folder (or study YAML file).
+
+    Parameters
+    ----------
+    path
+        A folder containing ``study.yaml``, or the YAML file itself. ``None`` loads the
+        embedded example study.
+
+    Raises
+    ------
+    StudyError
+        The path is not a study.
+    DataValidationError
+        Every problem found in every file of the study, at once.
+
+    Examples
+    --------
+    >>> import image_synth
+    >>> study = image_synth.load_study()
+    >>> sorted(study.config.waves)
+    [2022, 2023]
+    """
+    study_file = _study_file(path)
+    root = study_file.parent
+    config = load_yaml_model(StudyConfig, study_file, file=study_file.name)
+    problems: list[Problem] = []
+
+    def attempt(fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    instrument = attempt(load_yaml_model, Instrument, root / config.instrument,
+                         file=config.instrument)
+    codebook = (attempt(load_yaml_model, Codebook, root / config.codebook, file=config.codebook)
+                if config.codebook else None)
+    if instrument is None:
+        raise DataValidationError(problems)
+    if codebook is not None:
+        problems += _crosswalk_problems(codebook, instrument, config.codebook)
+
+    survey = _read_survey_waves(config, root, instrument, attempt)
+    sources = _read_sources(config, root, attempt)
+    known = set(sources[C.SOURCE_ID]) if config.sources else None
+    segments = _read_segment_files(config, root, codebook, known, attempt)
+    drawings = _read_drawings(config, root, attempt)
+    metas = _read_meta_inferences(config, root, attempt)
+    pseudonyms = _read_pseudonyms(config, root, attempt)
+    if problems:
+        raise DataValidationError(problems, title=f"{len(problems)} problem"
+                                  f"{'s' if len(problems) != 1 else ''} in study {config.id}")
+    return Study(root=root, config=config, instrument=instrument, codebook=codebook,
+                 survey=survey, sources=sources, segments=segments, drawings=drawings,
+                 meta_inferences=metas, pseudonyms=pseudonyms)
+
+
+def _study_file(path: str | Path | None) -> Path:
+    if path is None:
+        path = example_study_path()
+    path = Path(path)
+    if path.is_file():
+        return path
+    if path.is_dir():
+        for name in STUDY_FILE_NAMES:
+            if (path / name).is_file():
+                return path / name
+        raise StudyError(f"{path} is a folder without a study.yaml; a study folder holds "
+                         "study.yaml beside its data files")
+    raise StudyError(f"{path} does not exist; give a study folder or its study.yaml")
+
+
+def _crosswalk_problems(codebook: Codebook, instrument: Instrument, file: str) -> list[Problem]:
+    scales = {s.id for s in instrument.scales}
+    items = {i.id for i in instrument.items}
+    problems = []
+    for n, code in enumerate(codebook.codes):
+        for link in code.links:
+            kind, _, target = link.partition(":")
+            known = scales if kind == "scale" else items
+            if target not in known:
+                problems.append(Problem(file=file, row=f"codes.{n} ({code.id})", column="links",
+                                        value=link, message=f"crosswalk target is not a "
+                                        f"{kind} of the instrument",
+                                        expected="one of " + ", ".join(sorted(known))))
+    return problems
+
+
+def _read_survey_waves(config, root, instrument, attempt) -> pd.DataFrame:
+    from ..read.survey import read_survey
+
+    frames = []
+    for wf in config.survey:
+        frame = attempt(read_survey, root / wf.path, instrument=instrument, wave=wf.wave,
+                        study=config, file=wf.path)
+        if frame is not None:
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(C.SURVEY_KEYS) + [i.id for i in instrument.items])
+    frame = pd.concat(frames, ignore_index=True)
+    items = [i.id for i in instrument.items]
+    for item in items:
+        if item not in frame.columns:
+            frame[item] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    return frame[list(C.SURVEY_KEYS) + items]
+
+
+def _read_sources(config, root, attempt) -> pd.DataFrame:
+    from ..read.sources import read_sources
+
+    if not config.sources:
+        return pd.DataFrame(columns=list(C.SOURCE_COLUMNS))
+    frame = attempt(read_sources, root / config.sources, study=config, file=config.sources)
+    return frame if frame is not None else pd.DataFrame(columns=list(C.SOURCE_COLUMNS))
+
+
+def _read_segment_files(config, root, codebook, known, attempt) -> pd.DataFrame:
+    from ..read.segments import read_segments
+
+    frames = []
+    for wf in config.segments:
+        frame = attempt(read_segments, root / wf.path, codebook=codebook, known_sources=known,
+                        file=wf.path)
+        if frame is not None:
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(C.SEGMENT_COLUMNS))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _read_drawings(config, root, attempt) -> tuple:
+    if not config.drawings:
+        return ()
+    from ..network import read_drawings
+
+    drawings = []
+    for rel in config.drawings:
+        result = attempt(read_drawings, root / rel, file=rel)
+        if result:
+            drawings.extend(result)
+    return tuple(drawings)
+
+
+def _read_meta_inferences(config, root, attempt) -> pd.DataFrame:
+    columns = ["id", "text", "type", "rows", "situation", "author", "date"]
+    if not config.meta_inferences:
+        return pd.DataFrame(columns=columns)
+    data = attempt(read_yaml, root / config.meta_inferences, file=config.meta_inferences)
+    if data is None:
+        return pd.DataFrame(columns=columns)
+    entries = data.get("meta_inferences", data) if isinstance(data, dict) else data
+    rows, problems = [], []
+    for n, entry in enumerate(entries or []):
+        try:
+            meta = MetaInference.model_validate(entry)
+        except ValidationError as exc:
+            problems += [replace(p, row=f"meta_inferences[{n}].{p.row}")
+                         for p in model_problems(exc, file=config.meta_inferences)]
+            continue
+        rows.append({**meta.model_dump(), "rows": ";".join(meta.rows)})
+    if problems:
+        attempt(_raise, problems)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _read_pseudonyms(config, root, attempt) -> dict[str, tuple[str, ...]]:
+    if not config.pseudonyms:
+        return {}
+    data = attempt(read_yaml, root / config.pseudonyms, file=config.pseudonyms)
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(
+            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in data.values()):
+        attempt(_raise, [Problem(file=config.pseudonyms, message="expected a mapping of "
+                                 "marker category to a list of names",
+                                 expected="e.g. samenwerkingsverband: [SWV Noord, ...]")])
+        return {}
+    return {str(k): tuple(v) for k, v in data.items()}
+
+
+def _raise(problems: list[Problem]) -> None:
+    raise DataValidationError(problems)
+
