@@ -1,0 +1,219 @@
+"""Survey reader: CSV dialects, SPSS value labels and user-missing codes, and a corpus of
+malformed files each giving a message that names file, row, column and value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+
+from image_synth import read_survey
+from image_synth.errors import DataValidationError, ImageSynthError, UnsafeInputError
+from image_synth.study.models import Instrument, StudyConfig, load_yaml_model
+
+from _support import MINI, edit_csv
+
+
+@pytest.fixture(scope="module")
+def instrument() -> Instrument:
+    return load_yaml_model(Instrument, MINI / "instrument.yaml")
+
+
+@pytest.fixture(scope="module")
+def config() -> StudyConfig:
+    return load_yaml_model(StudyConfig, MINI / "study.yaml")
+
+
+def _csv(tmp_path: Path, name: str = "survey.csv") -> Path:
+    target = tmp_path / name
+    target.write_bytes((MINI / "survey_2023.csv").read_bytes())
+    return target
+
+
+def _problem(exc: DataValidationError, column: str):
+    hits = [p for p in exc.problems if p.column == column]
+    assert hits, f"no problem for column {column!r}: {exc}"
+    return hits[0]
+
+
+def test_reads_the_fixture(instrument, config):
+    frame = read_survey(MINI / "survey_2023.csv", instrument=instrument, wave=2023, study=config)
+    assert list(frame.columns[:5]) == ["respondent_id", "wave", "region", "situation", "sector"]
+    assert len(frame) == 20
+    assert str(frame["com_1"].dtype) == "Int64"
+    # S001: 1;0;2;3;4;2;3;9;4 in the file
+    first = frame.iloc[0]
+    assert (first["com_1"], first["com_3"], first["tijd"], first["tevredenheid"]) == (2, 4, 9, 4)
+
+
+def test_cp1252_comma_separated_with_decimal_commas(tmp_path, instrument, config):
+    text = (MINI / "survey_2023.csv").read_text(encoding="utf-8")
+    lines = [line.replace(";", ",") for line in text.splitlines()]
+    # a decimal comma inside quotes and an accented id only cp1252 can carry
+    cells = lines[1].split(",")
+    cells[0] = "Sé001"
+    cells[8] = '"2,0"'
+    lines[1] = ",".join(cells)
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    frame = read_survey(path, instrument=instrument, wave=2023, study=config)
+    assert frame.loc[0, "respondent_id"] == "Sé001"
+    assert frame.loc[0, "com_1"] == 2
+
+
+def _write_sav(path: Path, frame: pd.DataFrame, labels: dict, missing: dict) -> None:
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels,
+                         missing_ranges=missing)
+
+
+def test_sav_keeps_user_missing_codes_and_maps_labels(tmp_path, instrument, config):
+    base = read_survey(MINI / "survey_2023.csv", instrument=instrument, wave=2023, study=config)
+    frame = base.drop(columns=["wave"]).astype(object)
+    for col in frame.columns[4:]:
+        frame[col] = pd.to_numeric(frame[col].astype("Float64")).astype("float64")
+    # this file codes "weet niet" as 99 instead of the instrument's 9
+    frame["tijd"] = frame["tijd"].replace(9, 99)
+    labels = {"tijd": {1.0: "helemaal niet van toepassing", 5.0: "helemaal van toepassing",
+                       99.0: "weet niet"}}
+    path = tmp_path / "survey.sav"
+    _write_sav(path, frame, labels, {"tijd": [99]})
+    read_back = read_survey(path, instrument=instrument, wave=2023, study=config)
+    assert read_back["tijd"].tolist() == base["tijd"].tolist()
+    assert (read_back["tijd"] == 9).sum() == (base["tijd"] == 9).sum() > 0
+
+
+def test_sav_label_that_matches_no_answer(tmp_path, instrument, config):
+    frame = pd.DataFrame({"respondent_id": ["S1"], "region": ["A"], "situation": ["binnen_po"],
+                          "sector": ["po"], **{i.id: [1.0] for i in instrument.items}})
+    path = tmp_path / "odd.sav"
+    _write_sav(path, frame, {"tijd": {1.0: "helemaal niet van toepassing", 8.0: "geen mening"}},
+               {})
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config)
+    problem = _problem(info.value, "tijd")
+    assert "8 = 'geen mening'" in str(problem.value)
+    assert "odd.sav" in str(info.value)
+
+
+# ----------------------------------------------------------------------------- corpus
+
+CELL_CASES = [
+    # (id, row, column, bad value, the column a problem must name, words in the message)
+    ("likert_out_of_range", 1, "com_1", "7", "com_1", "value not allowed"),
+    ("unknown_region", 2, "region", "Z", "region", "value not allowed"),
+    ("text_in_numeric_item", 4, "ver_1", "veel", "ver_1", "text in a coded item"),
+    ("decimal_in_coded_item", 4, "ver_2", "3.5", "ver_2", "text in a coded item"),
+    ("unknown_situation", 5, "situation", "binnen_mbo", "situation", "value not allowed"),
+    ("unknown_sector", 6, "sector", "mbo", "sector", "value not allowed"),
+    ("wave_differs", 7, "wave", "2021", "wave", "wave differs"),
+    ("wave_not_a_year", 8, "wave", "vorig jaar", "wave", "not a year"),
+    ("multi_select_not_0_1", 9, "functie_ib", "2", "functie_ib", "value not allowed"),
+]
+
+
+@pytest.mark.parametrize("case", CELL_CASES, ids=[c[0] for c in CELL_CASES])
+def test_malformed_cell(tmp_path, instrument, config, case):
+    _, row, column, value, reported, words = case
+    path = _csv(tmp_path)
+    edit_csv(path, row, column, value)
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
+    problem = _problem(info.value, reported)
+    assert problem.file == "survey.csv"
+    assert problem.row == row
+    assert words in problem.message
+    text = str(info.value)
+    assert f"row {row}" in text and repr(reported) in text
+
+
+def test_region_situation_mismatch(tmp_path, instrument, config):
+    path = _csv(tmp_path)
+    edit_csv(path, 3, "region", "G")  # G is a po_vo region; row 3 says binnen_po
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config)
+    problem = _problem(info.value, "region/situation/sector")
+    assert problem.row == 3
+    assert "G / binnen_po / po" in str(problem.value)
+    assert "po_vo" in problem.expected
+
+
+def test_duplicate_respondent(tmp_path, instrument, config):
+    path = _csv(tmp_path)
+    edit_csv(path, 4, "respondent_id", "S001")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config)
+    rows = sorted(p.row for p in info.value.problems if p.column == "respondent_id+wave")
+    assert rows == [1, 4]
+
+
+def test_missing_item_and_key_columns_all_reported(tmp_path, instrument, config):
+    frame = pd.read_csv(MINI / "survey_2023.csv", sep=";", dtype=str)
+    path = tmp_path / "short.csv"
+    frame.drop(columns=["ver_2", "region"]).to_csv(path, sep=";", index=False)
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config)
+    missing = {p.column for p in info.value.problems if "missing" in p.message}
+    assert missing == {"ver_2", "region"}
+
+
+def test_all_problems_at_once(tmp_path, instrument, config):
+    path = _csv(tmp_path)
+    edit_csv(path, 1, "com_1", "8")
+    edit_csv(path, 2, "tevredenheid", "hoog")
+    edit_csv(path, 3, "region", "Q")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config)
+    assert {(p.row, p.column) for p in info.value.problems} >= {
+        (1, "com_1"), (2, "tevredenheid"), (3, "region")}
+
+
+def test_wrong_encoding(tmp_path, instrument):
+    path = tmp_path / "broken.csv"
+    path.write_bytes((MINI / "survey_2023.csv").read_bytes() + b"S999;2023;A;\x81\x8d\x90;po\n")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023)
+    assert "neither UTF-8 nor Windows-1252" in str(info.value)
+    assert "broken.csv" in str(info.value)
+
+
+def test_empty_file(tmp_path, instrument):
+    path = tmp_path / "empty.csv"
+    path.write_text("\n\n")
+    with pytest.raises(DataValidationError, match="empty.csv: file is empty"):
+        read_survey(path, instrument=instrument, wave=2023)
+
+
+def test_unsupported_extension(tmp_path, instrument):
+    path = tmp_path / "survey.ods"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(DataValidationError, match=r"unsupported file type \.ods"):
+        read_survey(path, instrument=instrument, wave=2023)
+
+
+def test_missing_file(tmp_path, instrument):
+    with pytest.raises(DataValidationError, match="nothere.csv: file not found"):
+        read_survey(tmp_path / "nothere.csv", instrument=instrument, wave=2023,
+                    file="nothere.csv")
+
+
+def test_truncated_sav(tmp_path, instrument):
+    frame = pd.DataFrame({"respondent_id": [f"S{i}" for i in range(200)],
+                          "com_1": np.ones(200)})
+    full = tmp_path / "full.sav"
+    pyreadstat.write_sav(frame, str(full))
+    cut = tmp_path / "cut.sav"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
+    with pytest.raises(UnsafeInputError) as info:
+        read_survey(cut, instrument=instrument, wave=2023)
+    assert "cut.sav" in str(info.value) and "not a readable SPSS file" in str(info.value)
+    assert isinstance(info.value, ImageSynthError)
+
+
+def test_text_file_named_sav(tmp_path, instrument):
+    path = tmp_path / "fake.sav"
+    path.write_text("respondent_id;com_1\nS1;3\n")
+    with pytest.raises(UnsafeInputError, match="fake.sav: not a readable SPSS file"):
+        read_survey(path, instrument=instrument, wave=2023)
