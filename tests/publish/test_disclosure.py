@@ -1,0 +1,67 @@
+"""Disclosure control: primary and complementary suppression, pinned by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from image_synth.errors import AnalysisError
+from image_synth.publish.disclosure import (REASON_COMPLEMENTARY, reset_suppression_count,
+                                            suppress, suppressed_groups, suppression_count)
+
+
+def test_single_small_group_takes_the_next_smallest_with_it():
+    # R (4) is below 5; alone it could be recovered from the situation total, so the
+    # smallest published region, P (6), goes too: hidden pool 10 >= 5.
+    assert suppressed_groups({"J": 13, "P": 6, "Q": 19, "R": 4}, min_n=5) == {"P", "R"}
+
+
+def test_two_small_groups_whose_pool_reaches_min_n_protect_each_other():
+    # vso_vo 3 + po_kinderopvang 4 = 7 >= 5: no third situation needs hiding
+    sizes = {"binnen_po": 11, "binnen_vo": 7, "po_kinderopvang": 4, "po_vo": 22,
+             "onderwijs_jeugdhulp": 12, "vso_vo": 3}
+    assert suppressed_groups(sizes, min_n=5) == {"po_kinderopvang", "vso_vo"}
+
+
+def test_two_tiny_groups_pool_below_min_n_add_a_third():
+    # 1 + 2 = 3 < 5: the smallest published group (6) is hidden as well
+    assert suppressed_groups({"a": 1, "b": 2, "c": 6, "d": 9}, min_n=5) == {"a", "b", "c"}
+
+
+def test_zero_is_shown_and_nothing_hidden_when_all_large():
+    assert suppressed_groups({"a": 0, "b": 5, "c": 8}, min_n=5) == set()
+
+
+def test_frequency_table_rows():
+    # one item in one group: counts 2, 10, 30, 17 of 59; 2 is primary, 10 complementary
+    frame = pd.DataFrame({"item": ["x"] * 4, "code": [1, 2, 3, 4], "count": [2, 10, 30, 17],
+                          "share": [2 / 59, 10 / 59, 30 / 59, 17 / 59]})
+    reset_suppression_count()
+    out = suppress(frame, min_n=5, n="count", within=["item"])
+    assert out["suppressed"].tolist() == [True, True, False, False]
+    assert math.isnan(out.loc[0, "count"]) and math.isnan(out.loc[1, "share"])
+    assert out.loc[2, "count"] == 30
+    assert out.loc[1, "suppression_reason"] == REASON_COMPLEMENTARY
+    assert out.loc[0, "suppression_reason"] == "fewer than 5 respondents"
+    # 2 rows x 2 value columns (count, share; code is a key but numeric: blanked too)
+    assert suppression_count() == 2 * 3
+
+
+def test_means_without_partition_only_primary():
+    frame = pd.DataFrame({"scale": ["a", "b"], "n": [3, 40], "mean": [4.1, 3.2]})
+    out = suppress(frame, min_n=5, values=["n", "mean"])
+    assert out["suppressed"].tolist() == [True, False]
+    assert math.isnan(out.loc[0, "mean"]) and out.loc[1, "mean"] == 3.2
+
+
+def test_publishing_off_changes_nothing():
+    frame = pd.DataFrame({"n": [1, 2], "mean": [1.0, 2.0]})
+    out = suppress(frame, min_n=5, enabled=False)
+    assert out["mean"].tolist() == [1.0, 2.0] and not out["suppressed"].any()
+
+
+def test_bad_column_is_named():
+    with pytest.raises(AnalysisError, match="'respondents'"):
+        suppress(pd.DataFrame({"n": [1]}), min_n=5, n="respondents")
