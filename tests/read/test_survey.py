@@ -217,3 +217,25 @@ def test_text_file_named_sav(tmp_path, instrument):
     path.write_text("respondent_id;com_1\nS1;3\n")
     with pytest.raises(UnsafeInputError, match="fake.sav: not a readable SPSS file"):
         read_survey(path, instrument=instrument, wave=2023)
+
+
+def test_xlsx_survey(tmp_path, instrument, config):
+    frame = pd.read_csv(MINI / "survey_2023.csv", sep=";", dtype=str, keep_default_na=False)
+    path = tmp_path / "survey.xlsx"
+    frame.to_excel(path, index=False)
+    read_back = read_survey(path, instrument=instrument, wave=2023, study=config)
+    expected = read_survey(MINI / "survey_2023.csv", instrument=instrument, wave=2023,
+                           study=config)
+    pd.testing.assert_frame_equal(read_back, expected)
+
+
+def test_xlsx_zip_bomb_is_refused(tmp_path, instrument):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (30 * 1024 * 1024) + b"</a>")
+    with pytest.raises(UnsafeInputError) as info:
+        read_survey(path, instrument=instrument, wave=2023)
+    assert "bomb.xlsx!xl/worksheets/sheet1.xml" in str(info.value)
+    assert "compression ratio" in str(info.value)
