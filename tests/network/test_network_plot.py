@@ -1,0 +1,101 @@
+"""Plot functions return their axes or figure, close cleanly, and describe themselves."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+
+from image_synth.errors import OptionError
+from image_synth.network import alt_text, get_alt_text, layout, plot_drawing, plot_drawings
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def close_all():
+    yield
+    plt.close("all")
+
+
+def test_plot_drawing_returns_axes_with_alt_text(example_drawings):
+    drawing = example_drawings[3]  # region C
+    ax = plot_drawing(drawing, lang="en")
+    assert isinstance(ax, Axes)
+    assert ax.get_gid() == "network-RB2023_C"
+    text = get_alt_text(ax)
+    assert text == get_alt_text(ax.figure)
+    assert text.startswith("Network drawing RB2023_C (region C, binnen po): 9 parties, 22 lines")
+    assert "Structure: network" in text and "Hub: Samenwerkingsverband" in text
+    # one arrow patch per tie, coloured by kind; directed ties get a head
+    patches = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert len(patches) == len(drawing.ties())
+    red = matplotlib.colors.to_rgba(drawing.tie_kinds["intensive_contact"]["colour"])
+    assert sum(np.allclose(p.get_edgecolor(), red, atol=0.06) for p in patches) == 17
+    # a legend with the tie kinds and party types
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"intensive contact", "decision making", "initiative",
+            "partnership for inclusive education"} <= set(labels)
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png")
+    assert buffer.getvalue()[:4] == b"\x89PNG"
+    fig = ax.figure
+    plt.close(fig)
+    assert fig.number not in plt.get_fignums()
+
+
+def test_plot_drawing_on_given_axes_keeps_the_figure(example_drawings):
+    fig, (left, right) = plt.subplots(1, 2)
+    ax = plot_drawing(example_drawings[0], ax=right, legend=False)
+    assert ax is right and get_alt_text(ax)
+    assert get_alt_text(fig) is None  # the caller's figure is theirs to describe
+    assert not left.patches
+
+
+def test_plot_drawings_small_multiples(example_drawings):
+    fig = plot_drawings(example_drawings, ncols=4)
+    assert isinstance(fig, Figure)
+    assert fig.get_gid() == "network-drawings"
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert len(panels) == 8
+    assert len(fig.legends) == 1
+    text = get_alt_text(fig)
+    assert text.startswith("Netwerktekeningen van 8 reflectiebijeenkomsten.")
+    assert text.count("Netwerktekening RB2023_") == 8
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Description": text[:500]})
+    plt.close(fig)
+    assert fig.number not in plt.get_fignums()
+
+
+def test_alt_text_dutch_names_the_isolated_pupil(example_drawings):
+    text = alt_text(example_drawings[1], "nl")  # region I
+    assert "Zonder lijnen: Leerling." in text
+    assert "1 intensief contact" in text
+
+
+def test_layout_is_deterministic_and_stars_are_centred(example_drawings):
+    for drawing in example_drawings:
+        first, second = layout(drawing), layout(drawing)
+        assert first.keys() == second.keys() == set(drawing.parties)
+        for party in first:
+            np.testing.assert_allclose(first[party], second[party])
+    p = example_drawings[7]  # region P, a star around the po SWV
+    pos = layout(p)
+    others = [pos[q] for q in p.parties if q != "swv_po" and p.graph.degree(q)]
+    centre = np.mean([pos[q] for q in p.parties], axis=0)
+    assert np.linalg.norm(pos["swv_po"] - centre) < min(
+        np.linalg.norm(o - pos["swv_po"]) for o in others)
+
+
+def test_unknown_language_is_refused(example_drawings):
+    with pytest.raises(OptionError, match="'nl', 'en'"):
+        plot_drawing(example_drawings[0], lang="de")
+    with pytest.raises(OptionError):
+        plot_drawings(example_drawings, lang="fr")
