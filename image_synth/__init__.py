@@ -23,6 +23,16 @@ _EXPORTS = {
     "read_qdpx": "image_synth.read.refi",
     "reliability": "image_synth.quant.reliability",
     "item_statistics": "image_synth.quant.reliability",
+    "numeric_items": "image_synth.quant.numeric",
+    "scale_scores": "image_synth.quant.scores",
+    "compare_waves": "image_synth.quant.compare",
+    "compare_groups": "image_synth.quant.compare",
+    "composition_difference": "image_synth.quant.compare",
+    "associations": "image_synth.quant.association",
+    "ordinal_model": "image_synth.quant.association",
+    "joint_display": "image_synth.integrate.joint",
+    "cmo_table": "image_synth.integrate.cmo",
+    "evidence_map": "image_synth.integrate.evidence",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

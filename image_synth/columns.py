@@ -17,7 +17,13 @@ Estimates
     ``omega_total``, ``r_drop``, ``alpha_if_deleted``, ``rho``, ``odds_ratio``,
     ``effect_size``, ``statistic``
 Intervals and tests
-    ``ci_low``, ``ci_high``, ``p_value``, ``ci_method``
+    ``ci_low``, ``ci_high``, ``p_value``, ``ci_method``, ``p_adjusted``, ``test``,
+    ``effect_measure``
+Comparisons and models
+    ``value`` (what was compared), ``group_1``, ``group_2``, ``n_1``, ``n_2``,
+    ``composition_tvd``, ``composition_differs``, ``variable``, ``tvd``, ``differs``,
+    ``predictor``, ``predictor_block``, ``outcome``, ``outcome_block``, ``term``,
+    ``log_odds``, ``se``
 Flags
     ``small_n`` (a group below the study's minimum n), ``suppressed``
 Text
@@ -80,6 +86,28 @@ CI_LOW = "ci_low"
 CI_HIGH = "ci_high"
 P_VALUE = "p_value"
 CI_METHOD = "ci_method"
+
+# comparisons and models
+VALUE = "value"
+TEST = "test"
+GROUP_1 = "group_1"
+GROUP_2 = "group_2"
+N_1 = "n_1"
+N_2 = "n_2"
+P_ADJUSTED = "p_adjusted"
+EFFECT_MEASURE = "effect_measure"
+COMPOSITION_TVD = "composition_tvd"
+COMPOSITION_DIFFERS = "composition_differs"
+VARIABLE = "variable"
+TVD = "tvd"
+DIFFERS = "differs"
+PREDICTOR = "predictor"
+PREDICTOR_BLOCK = "predictor_block"
+OUTCOME = "outcome"
+OUTCOME_BLOCK = "outcome_block"
+TERM = "term"
+LOG_ODDS = "log_odds"
+SE = "se"
 
 # flags
 SMALL_N = "small_n"

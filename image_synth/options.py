@@ -16,6 +16,24 @@ MISSING = ("listwise", "pairwise")
 CI_METHODS = ("feldt", "bootstrap", "none")
 LANGUAGES = ("nl", "en")
 SCOPES = ("national", "situation", "region")
+#: interval for the rank-biserial correlation: Fisher-z approximation or bootstrap
+RANK_BISERIAL_CI = ("fisher_z", "bootstrap")
+#: interval for Spearman's rho: Bonett-Wright or Fieller-Hartley-Pearson variance
+SPEARMAN_CI = ("bonett_wright", "fieller")
+
+# qualitative strand (image_synth.qual)
+#: how codes are counted: each code (parents aggregate their children), the top-level
+#: codes only, or the codebook categories
+ROLLUPS = ("code", "parent", "category")
+#: what a case-by-code cell holds: 0/1 presence or the number of codings
+CASE_VALUES = ("presence", "count")
+#: the unit within which codes co-occur / within which coders are compared
+QUAL_UNITS = ("source", "segment")
+#: automatic name detection in Pseudonymiser: deduce when installed (else rules),
+#: deduce required, the rule-based detector only, or the dictionary only
+DETECTORS = ("auto", "deduce", "rules", "none")
+#: file formats export functions write, chosen by the path's extension
+EXPORT_FORMATS = (".csv", ".xlsx")
 
 
 def check_option(name: str, value: object, choices: Collection[str]) -> str:

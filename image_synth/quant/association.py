@@ -29,8 +29,9 @@ import pandas as pd
 from scipy import stats
 
 from .. import columns as C
+from ..columns import LOG_ODDS, OUTCOME, OUTCOME_BLOCK, PREDICTOR, PREDICTOR_BLOCK, SE, TERM
 from ..errors import AnalysisError
-from ..options import check_option
+from ..options import SPEARMAN_CI, check_option
 from ..study.models import Instrument
 from .compare import _check_columns, _check_level, _check_min_n, _levels
 from .numeric import is_numeric_item, numeric_items
@@ -38,23 +39,12 @@ from .scores import scale_scores
 
 __all__ = ["associations", "ordinal_model"]
 
-# Column names of these tables not (yet) in image_synth.columns.
-PREDICTOR = "predictor"
-PREDICTOR_BLOCK = "predictor_block"
-OUTCOME = "outcome"
-OUTCOME_BLOCK = "outcome_block"
-TERM = "term"
-LOG_ODDS = "log_odds"
-SE = "se"
 
 #: Blocks whose scales / items are predictors and outcomes by default.
 PREDICTOR_SCALE_BLOCKS = ("mechanism",)
 PREDICTOR_ITEM_BLOCKS = ("condition",)
 OUTCOME_ITEM_BLOCKS = ("satisfaction", "yield")
 
-#: Intervals for Spearman's rho (the ``ci_method`` option): Fisher z with the variance
-#: of Bonett & Wright (2000) or of Fieller, Hartley & Pearson (1957).
-SPEARMAN_CI = ("bonett_wright", "fieller")
 
 #: A log odds ratio beyond this (an odds ratio above ~22,000 per unit) is taken as a
 #: sign of (quasi-)separation: the estimate runs off to infinity.

@@ -31,35 +31,34 @@ import pandas as pd
 from scipy import stats
 
 from .. import columns as C
+from ..columns import (
+    COMPOSITION_DIFFERS,
+    COMPOSITION_TVD,
+    DIFFERS,
+    EFFECT_MEASURE,
+    GROUP_1,
+    GROUP_2,
+    N_1,
+    N_2,
+    P_ADJUSTED,
+    TEST,
+    TVD,
+    VALUE,
+    VARIABLE,
+)
 from ..errors import AnalysisError
-from ..options import check_option
+from ..options import RANK_BISERIAL_CI, check_option
 from ..study.models import Instrument
 from .numeric import numeric_columns
 
 __all__ = ["compare_groups", "compare_waves", "composition_difference"]
 
-# Column names of the comparison tables not (yet) in image_synth.columns.
-VALUE = "value"
-TEST = "test"
-GROUP_1, GROUP_2 = "group_1", "group_2"
-N_1, N_2 = "n_1", "n_2"
-P_ADJUSTED = "p_adjusted"
-EFFECT_MEASURE = "effect_measure"
-COMPOSITION_TVD = "composition_tvd"
-COMPOSITION_DIFFERS = "composition_differs"
-VARIABLE = "variable"
-TVD = "tvd"
-DIFFERS = "differs"
 
 MANN_WHITNEY = "mann_whitney"
 KRUSKAL_WALLIS = "kruskal_wallis"
 RANK_BISERIAL = "rank_biserial"
 EPSILON_SQUARED = "epsilon_squared"
 
-#: Intervals for the rank-biserial correlation (the ``ci`` option): Fisher-z normal
-#: approximation, or a stratified percentile bootstrap. Epsilon-squared always uses
-#: the bootstrap.
-RANK_BISERIAL_CI = ("fisher_z", "bootstrap")
 
 #: Composition variables looked for when ``composition=None``.
 COMPOSITION_DEFAULT = (C.REGION, C.SITUATION, C.SECTOR)
