@@ -343,6 +343,8 @@ class StudyConfig(_Model):
     drawings: tuple[str, ...] = ()
     meta_inferences: str | None = None
     pseudonyms: str | None = None
+    #: which items make each published table (read by ``report_tables``)
+    tables: str | None = None
     disclosure: Disclosure = Disclosure()
     description: str | None = None
 

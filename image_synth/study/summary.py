@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from .. import columns as C
 
 if TYPE_CHECKING:
@@ -30,7 +32,7 @@ def study_summary(study: "Study") -> str:
     if len(sources):
         per = sources.groupby([C.SOURCE_TYPE, C.WAVE], dropna=False).size()
         lines.append("sources: " + ", ".join(
-            f"{kind} {int(wave) if wave == wave else '-'}: {n}" for (kind, wave), n in per.items()))
+            f"{kind} {'-' if pd.isna(wave) else int(wave)}: {n}" for (kind, wave), n in per.items()))
     else:
         lines.append("sources: none")
     n_codes = len(study.codebook.codes) if study.codebook else 0
