@@ -186,7 +186,7 @@ def get_alt_text(artist: Figure | Axes) -> str | None:
     return getattr(artist, _ALT_ATTR, None)
 
 
-def _set_alt_text(artist: Figure | Axes, text: str) -> None:
+def set_alt_text(artist: Figure | Axes, text: str) -> None:
     setattr(artist, _ALT_ATTR, text)
 
 
@@ -527,9 +527,9 @@ def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
                   bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     description = alt_text(drawing, lang, row=row)
     ax.set_gid(f"network-{drawing.meeting}")
-    _set_alt_text(ax, description)
+    set_alt_text(ax, description)
     if made:
-        _set_alt_text(ax.figure, description)
+        set_alt_text(ax.figure, description)
     return ax
 
 
@@ -578,5 +578,5 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
                    fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout(rect=(0, legend_h / (panel_size * nrows + legend_h), 1, 1))
     fig.set_gid("network-drawings")
-    _set_alt_text(fig, " ".join(texts))
+    set_alt_text(fig, " ".join(texts))
     return fig

@@ -1,0 +1,152 @@
+"""The evidence map and the meta-inferences shown with their audit trail.
+
+The evidence map puts every factor of the codebook against every kind of evidence:
+the survey (through the crosswalk: is there an item or scale, and how many answered),
+interviews, reflection meetings, the literature and other studies (how many sources
+mention it). Meta-inferences, written by analysts in the study's YAML, are checked
+against the rows they rest on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as C
+from ..errors import DataValidationError, Problem
+from .rows import descendants
+
+if TYPE_CHECKING:
+    from ..study.load import Study
+
+__all__ = ["evidence_map", "evidence_matrix", "check_meta_inferences", "meta_inference_table",
+           "EVIDENCE_KINDS"]
+
+#: columns of the evidence map, in order
+EVIDENCE_KINDS = ("survey", "interview", "reflection_meeting", "literature", "external_study")
+
+
+def evidence_map(study: "Study", *, wave: int | None = None,
+                 categories: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Factors by kinds of evidence, tidy.
+
+    Parameters
+    ----------
+    wave
+        Wave of the survey and of the interviews and meetings (default: the last);
+        literature and other studies count whatever their wave.
+    categories
+        Codebook categories to include (default: every code with a category).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code and evidence kind: ``code``, ``label_nl``, ``label_en``,
+        ``category``, ``evidence`` (one of :data:`EVIDENCE_KINDS`), ``k_sources``,
+        ``n_sources``, ``share`` (for the survey: respondents answering a linked item
+        as ``k_sources``, the wave's respondents as ``n_sources``), ``present`` (bool),
+        ``source_ids`` (or the linked item ids for the survey).
+    """
+    from ..quant.numeric import numeric_items
+
+    if study.codebook is None:
+        return pd.DataFrame(columns=["code", "evidence"])
+    wave = wave or max(study.config.waves)
+    survey = study.survey[study.survey[C.WAVE] == wave]
+    codes = [c for c in study.codebook.codes
+             if c.category and (categories is None or c.category in categories)]
+    rows = []
+    for code in codes:
+        family = descendants(study.codebook, code.id)
+        segs = study.segments[study.segments[C.CODE].isin(family)]
+        base = {C.CODE: code.id, "label_nl": code.label.nl, "label_en": code.label.en or
+                code.label.nl, C.CATEGORY: code.category}
+        items = _linked_items(study, code.links)
+        answered = 0
+        if items and len(survey):
+            present = [i for i in items if i in survey.columns]
+            if present:
+                answered = int(numeric_items(survey, study.instrument, items=present)
+                               .notna().any(axis=1).sum())
+        rows.append({**base, "evidence": "survey", C.K_SOURCES: answered,
+                     C.N_SOURCES: len(survey), "present": answered > 0,
+                     "source_ids": ";".join(items)})
+        for kind in EVIDENCE_KINDS[1:]:
+            sources = study.sources[study.sources[C.SOURCE_TYPE] == kind]
+            if kind in ("interview", "reflection_meeting"):
+                sources = sources[sources[C.WAVE] == wave]
+            hit = sorted(set(segs[C.SOURCE_ID]) & set(sources[C.SOURCE_ID]))
+            rows.append({**base, "evidence": kind, C.K_SOURCES: len(hit),
+                         C.N_SOURCES: len(sources), "present": bool(hit),
+                         "source_ids": ";".join(hit)})
+    out = pd.DataFrame(rows)
+    out[C.SHARE] = np.where(out[C.N_SOURCES] > 0,
+                            out[C.K_SOURCES] / out[C.N_SOURCES].where(out[C.N_SOURCES] > 0, 1),
+                            np.nan)
+    return out
+
+
+def _linked_items(study: "Study", links: tuple[str, ...]) -> list[str]:
+    items = []
+    for link in links:
+        kind, _, target = link.partition(":")
+        if kind == "scale":
+            items += [i.id for i in study.instrument.scale_items(target)]
+        else:
+            items.append(target)
+    return list(dict.fromkeys(items))
+
+
+def evidence_matrix(evidence: pd.DataFrame, *, value: str = C.SHARE) -> pd.DataFrame:
+    """The evidence map as a matrix (codes as rows, evidence kinds as columns)."""
+    wide = evidence.pivot(index=C.CODE, columns="evidence", values=value)
+    order = list(dict.fromkeys(evidence[C.CODE]))
+    return wide.reindex(index=order, columns=[k for k in EVIDENCE_KINDS if k in wide.columns])
+
+
+def _known_rows(study: "Study") -> set[str]:
+    known = {f"scale:{s.id}" for s in study.instrument.scales}
+    known |= {f"item:{i.id}" for i in study.instrument.items}
+    if study.codebook is not None:
+        known |= {f"code:{c.id}" for c in study.codebook.codes}
+    return known
+
+
+def check_meta_inferences(study: "Study") -> None:
+    """Every meta-inference must rest on rows that exist (``scale:``, ``item:``, ``code:``)
+    and name a situation of the study (or ``national``); all problems at once."""
+    known = _known_rows(study)
+    situations = {s.id for s in study.config.situations} | {"national"}
+    file = study.config.meta_inferences or "meta_inferences"
+    problems = []
+    for n, meta in enumerate(study.meta_inferences.itertuples(index=False)):
+        for row in str(meta.rows).split(";"):
+            if row not in known:
+                problems.append(Problem(file=file, row=f"meta_inferences[{n}] ({meta.id})",
+                                        column="rows", value=row,
+                                        message="the row this meta-inference rests on does "
+                                                "not exist",
+                                        expected="scale:<id>, item:<id> or code:<id> of the "
+                                                 "instrument or codebook"))
+        if meta.situation not in situations:
+            problems.append(Problem(file=file, row=f"meta_inferences[{n}] ({meta.id})",
+                                    column="situation", value=meta.situation,
+                                    message="unknown situation",
+                                    expected="one of " + ", ".join(sorted(situations))))
+    if problems:
+        raise DataValidationError(problems)
+
+
+def meta_inference_table(study: "Study", *, situation: str | None = None) -> pd.DataFrame:
+    """Meta-inferences for a scope (national ones always included), checked.
+
+    Returns ``id``, ``type``, ``text``, ``rows``, ``situation``, ``author``, ``date``.
+    """
+    check_meta_inferences(study)
+    metas = study.meta_inferences
+    if situation is not None:
+        metas = metas[metas["situation"].isin([situation, "national"])]
+    return metas[["id", "type", "text", "rows", "situation", "author", "date"]].reset_index(
+        drop=True)
