@@ -110,9 +110,11 @@ def _coded_elements(scoped, study, wave, scope, lang) -> list[dict]:
     tally = tally.set_index(C.CODE)
     ids = segs.groupby(C.CODE)[C.SOURCE_ID].apply(lambda s: ";".join(sorted(set(s))))
     out = []
+    parents = {c.parent for c in study.codebook.codes}
     for code in study.codebook.codes:
         cmo = _CODE_ROLE.get(code.category or "")
-        if cmo is None or code.id not in tally.index:
+        # grouping codes (with children) are headings, not elements
+        if cmo is None or code.id not in tally.index or code.id in parents:
             continue
         k = int(tally.loc[code.id, C.K_SOURCES])
         out.append(_element(scope, cmo, f"code:{code.id}", code.label.get(lang), code.category,

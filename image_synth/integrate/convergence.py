@@ -95,7 +95,7 @@ def rules_text(rules: ConvergenceRules = ConvergenceRules(), lang: str = "en") -
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def prominence_survey(mean: float | None, n: int | None, *, rules: ConvergenceRules,
@@ -128,8 +128,8 @@ def prominence_mentions(k: int | None, n: int | None, *, rules: ConvergenceRules
 
 
 def converge(a: str | None, b: str | None) -> str:
-    """The convergence code of two prominence grades."""
-    if a is None or b is None:
+    """The convergence code of two prominence grades (missing grade: silence)."""
+    if _missing(a) or _missing(b):
         return "silence"
     for grade in (a, b):
         if grade not in PROMINENCE:

@@ -85,7 +85,7 @@ def survey_row_stats(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame,
         record = {"row_id": row_id, C.N: 0, C.MEAN: np.nan, C.SD: np.nan, C.CI_LOW: np.nan,
                   C.CI_HIGH: np.nan, "share_top2": np.nan, "scale_min": np.nan,
                   "scale_max": np.nan}
-        if target is not None and row_items:
+        if isinstance(target, str) and row_items:
             lo, hi = item_range(instrument, row_items[0])
             record.update(scale_min=lo, scale_max=hi)
             if target in values.columns:
@@ -160,7 +160,7 @@ def _associations(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame) -> p
     satisfaction = [i.id for i in instrument.items_in_block("satisfaction")]
     yields = [i.id for i in instrument.items_in_block("yield")
               if instrument.response_set(i.response_set).ordered]
-    targets = [t for t in rows["target"] if t is not None]
+    targets = [t for t in rows["target"] if isinstance(t, str)]
     empty = pd.DataFrame({"row_id": rows["row_id"], "rho_satisfaction": np.nan,
                           "rho_ci_low": np.nan, "rho_ci_high": np.nan, "rho_n": 0,
                           "rho_yields_mean": np.nan})

@@ -66,9 +66,11 @@ def display_rows(instrument: Instrument, codebook: Codebook | None) -> pd.DataFr
                          linked.get(f"item:{item.id}", []), [item.id]))
     if codebook is not None:
         covered = {c for row in rows for c in row["codes"]}
+        parents = {c.parent for c in codebook.codes}
         for code in codebook.codes:
             kind = ROW_CATEGORIES.get(code.category or "")
-            if kind is None or code.id in covered:
+            # grouping codes (with children) are headings, not factors
+            if kind is None or code.id in covered or code.id in parents:
                 continue
             rows.append(_row(f"code:{code.id}", kind, None, code.label,
                              descendants(codebook, code.id), []))
@@ -87,10 +89,14 @@ def row_segments(segments: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 
     A segment counts for every row whose codes include its code, so the qualitative
     tallies (:func:`image_synth.qual.mentions`) can count rows the way they count codes.
+    A segment that counts for two rows appears twice, its ``segment_id`` suffixed with
+    ``@<row_id>`` so that ids stay unique.
     """
     pairs = [(code, row_id) for row_id, codes in zip(rows["row_id"], rows["codes"])
              for code in codes]
     mapping = pd.DataFrame(pairs, columns=["code", "row_id"])
     out = segments.merge(mapping, on="code", how="inner")
+    out = out.drop_duplicates(subset=["segment_id", "row_id"])
+    out["segment_id"] = out["segment_id"].astype(str) + "@" + out["row_id"]
     out["code"] = out.pop("row_id")
-    return out.drop_duplicates(subset=["segment_id", "code"]).reset_index(drop=True)
+    return out.reset_index(drop=True)
