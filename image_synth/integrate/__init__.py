@@ -16,8 +16,8 @@ from .evidence import (check_meta_inferences, evidence_map, evidence_matrix,
                        meta_inference_table)
 from .joint import joint_display
 from .rows import display_rows
-from .themes import survey_by_theme, themes_by_survey
+from .themes import situation_stats, survey_by_theme, themes_by_survey
 
 __all__ = ["joint_display", "display_rows", "ConvergenceRules", "load_overrides", "rules_text",
-           "cmo_table", "survey_by_theme", "themes_by_survey", "evidence_map",
+           "cmo_table", "situation_stats", "survey_by_theme", "themes_by_survey", "evidence_map",
            "evidence_matrix", "check_meta_inferences", "meta_inference_table"]

@@ -141,3 +141,34 @@ def themes_by_survey(study: "Study", *, value: str, level: str = C.REGION,
                          C.K_SOURCES: k, C.N_SOURCES: n, C.SHARE: k / n if n else np.nan,
                          "threshold": threshold})
     return pd.DataFrame(rows)
+
+
+def situation_stats(study: "Study", *, wave: int | None = None) -> pd.DataFrame:
+    """Survey results per situation, to set beside other strands (e.g. network structures).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per situation of the study: ``situation``, ``satisfaction_n``,
+        ``satisfaction_mean`` (the first item of block ``satisfaction``), and
+        ``<scale>_mean`` for every mechanism scale.
+    """
+    from ..quant.numeric import numeric_items
+    from ..quant.scores import scale_scores
+
+    wave = wave or max(study.config.waves)
+    survey = study.survey[study.survey[C.WAVE] == wave]
+    out = pd.DataFrame({C.SITUATION: [s.id for s in study.config.situations]})
+    satisfaction = study.instrument.items_in_block("satisfaction")
+    if satisfaction:
+        values = numeric_items(survey, study.instrument, items=[satisfaction[0].id]).iloc[:, 0]
+        grouped = values.groupby(survey[C.SITUATION])
+        out["satisfaction_n"] = out[C.SITUATION].map(grouped.count()).fillna(0).astype(int)
+        out["satisfaction_mean"] = out[C.SITUATION].map(grouped.mean())
+    scales = [s.id for s in study.instrument.scales if s.block == "mechanism"]
+    if scales:
+        scores = scale_scores(survey, instrument=study.instrument, scales=scales)
+        means = scores.groupby(C.SITUATION)[scales].mean()
+        for scale in scales:
+            out[f"{scale}_mean"] = out[C.SITUATION].map(means[scale])
+    return out

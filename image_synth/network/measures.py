@@ -258,9 +258,11 @@ def measures(drawings: Drawing | Iterable[Drawing], *, kind: str | None = None,
 
     Examples
     --------
-    >>> from image_synth.network import read_drawings, measures
-    >>> frame = measures(read_drawings("tools/example_src/drawings_2023.yaml"))  # doctest: +SKIP
-    >>> frame[["region", "structure", "hub"]]  # doctest: +SKIP
+    >>> import image_synth
+    >>> from image_synth.network import measures
+    >>> frame = measures(image_synth.load_study().drawings)
+    >>> frame.loc[frame["region"] == "P", ["structure", "hub"]].to_numpy().tolist()
+    [['star', 'swv_po']]
     """
     items = _iter_drawings(drawings)
     if kind is not None and by_kind:

@@ -12,16 +12,16 @@ matplotlib.use("Agg")  # never open a window
 HERE = Path(__file__).parent
 PROJECT = HERE.parents[1]
 FIXTURES = HERE / "fixtures"
-#: The authored example drawings (copied into the embedded example study by its generator).
-EXAMPLE_DRAWINGS = PROJECT / "tools" / "example_src" / "drawings_2023.yaml"
+#: The example study's drawings, as the package ships them (found like load_study does).
 REFERENCE_TABLES = PROJECT.parent / "shared" / "reference" / "image_2023_tables.yaml"
 
 
 @pytest.fixture(scope="session")
 def example_drawings():
-    from image_synth.network import read_drawings
+    """The eight drawings of the embedded example study, read by load_study()."""
+    import image_synth
 
-    return read_drawings(EXAMPLE_DRAWINGS)
+    return list(image_synth.load_study().drawings)
 
 
 @pytest.fixture(scope="session")

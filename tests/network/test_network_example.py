@@ -2,7 +2,8 @@
 
 Each test quotes what chapter 3 of the IMAGE report (2023) says about the drawing and
 pins the class and the feature the text singles out. The drawings themselves are
-synthetic (tools/example_src/drawings_2023.yaml), written to follow that text.
+synthetic (the embedded example study's drawings/drawings_2023.yaml, authored in
+tools/example_src/), written to follow that text.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import pytest
 import yaml
 
 from image_synth.network import classification_rules
+from image_synth.study.load import example_study_path
 
-EXAMPLE = Path(__file__).parents[2] / "tools" / "example_src" / "drawings_2023.yaml"
+EXAMPLE = example_study_path() / "drawings" / "drawings_2023.yaml"
 REFERENCE = Path(__file__).parents[3] / "shared" / "reference" / "image_2023_tables.yaml"
 
 
