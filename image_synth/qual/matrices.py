@@ -11,7 +11,6 @@ synthetic sources marked.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from .. import columns as C
+from ..atomic import atomic_path
 from ..errors import AnalysisError
 from ..options import CASE_VALUES, EXPORT_FORMATS, LANGUAGES, ROLLUPS, check_option
 from ._checks import check_references, is_missing, normalise_by, require_columns, select_sources
@@ -119,18 +119,11 @@ def export_case_by_code(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     suffix = check_option("extension of path", path.suffix.lower(), EXPORT_FORMATS)
     if not path.parent.is_dir():
         raise AnalysisError(f"cannot write {path.name!r}: its folder does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
         else:
             frame.to_excel(tmp, index=False, sheet_name="case_by_code", engine="openpyxl")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return path
 
 

@@ -54,6 +54,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import columns as C
+from ..atomic import atomic_path
 from ..errors import AnalysisError, DataValidationError, StudyError
 from ..options import LANGUAGES, check_option
 from ..study.models import Instrument, Text, load_yaml_model, model_problems
@@ -359,3 +360,28 @@ def _scales(spec: TableSpec, data: pd.DataFrame, instrument: Instrument, lang: s
         row[REPORTED] = not scale.waves or wave in scale.waves
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: file formats ``write_tables`` can write
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path, *,
+                 fmt: str = "csv") -> list[Path]:
+    """Write one file per table (``<table id>.csv`` or ``.xlsx``), each atomically.
+
+    CSV files are UTF-8 with ``,`` separators, full precision and no index; the same
+    tables give the same bytes. Returns the paths written, in table order.
+    """
+    check_option("fmt", fmt, TABLE_FORMATS)
+    out_dir = Path(out_dir)
+    written = []
+    for table_id, frame in tables.items():
+        target = out_dir / f"{table_id}.{fmt}"
+        with atomic_path(target) as tmp:
+            if fmt == "csv":
+                frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+            else:
+                frame.to_excel(tmp, index=False, sheet_name=table_id[:31], engine="openpyxl")
+        written.append(target)
+    return written

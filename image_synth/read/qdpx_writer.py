@@ -18,9 +18,7 @@ XML carries no dates, and zip entries have a fixed timestamp and permissions.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import uuid
 import zipfile
 from bisect import bisect_left
@@ -399,14 +397,6 @@ def _zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    from ..atomic import write_atomic
+
+    return write_atomic(path, data)
