@@ -1,0 +1,264 @@
+"""Tables and charts of the quantitative and qualitative strands, as a reader sees them.
+
+Each function takes the tidy frame an analysis returned and gives HTML (or a Figure),
+with disclosure control applied in publish mode: distributions, summaries, scale
+reliabilities and correlations of groups below the study's minimum n are shown as
+``<k``, and complementary cells are hidden too (:mod:`image_synth.publish.disclosure`).
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as C
+from ..publish.disclosure import suppress
+from .labels import number, percent, word
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ..study.models import Instrument
+
+__all__ = ["distribution_html", "summary_html", "reliability_html", "association_html",
+           "change_html", "likert_bars", "measures_html"]
+
+
+def _mark(min_n: int) -> str:
+    return f'<span class="isx-suppressed">&lt;{min_n}</span>'
+
+
+def _table(head: Sequence[str], rows: list[list[str]], cls: str = "isx-table") -> str:
+    out = [f'<table class="{cls}"><thead><tr>'
+           + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
+           + "</tr></thead><tbody>"]
+    for row in rows:
+        out.append("<tr>" + f'<th scope="row">{row[0]}</th>'
+                   + "".join(f'<td class="isx-num">{c}</td>' for c in row[1:]) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _note(shown: pd.DataFrame, min_n: int, lang: str) -> str:
+    if C.SUPPRESSED in shown.columns and shown[C.SUPPRESSED].any():
+        return f'<p class="isx-note">{html.escape(word("suppressed_note", lang, min_n=min_n))}</p>'
+    return ""
+
+
+def _item_label(instrument: "Instrument", item: str, lang: str) -> str:
+    try:
+        return instrument.item(item).text.get(lang)
+    except KeyError:
+        return item
+
+
+def protect_distribution(dist: pd.DataFrame, *, by: Sequence[str] = (), min_n: int,
+                         publish: bool) -> pd.DataFrame:
+    """Suppress a distribution: whole groups asked of fewer than ``min_n`` respondents, and
+    answer counts below ``min_n`` with their complements within the item and group."""
+    keys = [C.ITEM, *by]
+    out = dist.copy()
+    small_group = (out[C.N_ASKED] > 0) & (out[C.N_ASKED] < min_n)
+    marked = suppress(out, min_n=min_n, n=C.COUNT, values=[C.COUNT, C.SHARE], within=keys,
+                      enabled=publish)
+    if publish:
+        marked.loc[small_group, [C.COUNT, C.SHARE]] = np.nan
+        marked.loc[small_group, C.SUPPRESSED] = True
+    return marked
+
+
+def distribution_html(dist: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
+                      lang: str = "nl", min_n: int = 5, publish: bool = True) -> str:
+    """One table per item group: rows are items (and groups), columns the answers,
+    cells ``count (share)``; "don't know" in its own column."""
+    by_cols = [by] if by else []
+    shown = protect_distribution(dist, by=by_cols, min_n=min_n, publish=publish)
+    answers = list(dict.fromkeys(zip(shown[C.CODE], shown[C.LABEL])))
+    head = [word("factor", lang)] + ([word(by, lang)] if by else []) + \
+        [label for _, label in answers] + ["n"]
+    rows = []
+    for keys, part in shown.groupby([C.ITEM, *by_cols], sort=False):
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        cells = {code: r for code, r in zip(part[C.CODE], part.itertuples(index=False))}
+        row = [html.escape(_item_label(instrument, keys[0], lang))]
+        if by:
+            row.append(html.escape(str(keys[1])))
+        for code, _ in answers:
+            r = cells.get(code)
+            if r is None:
+                row.append("")
+            elif getattr(r, C.SUPPRESSED):
+                row.append(_mark(min_n))
+            else:
+                row.append(f"{int(getattr(r, C.COUNT))} <small>({percent(getattr(r, C.SHARE), lang)})</small>")
+        n_asked = int(part[C.N_ASKED].iloc[0])
+        row.append(_mark(min_n) if publish and 0 < n_asked < min_n else str(n_asked))
+        rows.append(row)
+    return _table(head, rows) + _note(shown, min_n, lang)
+
+
+def summary_html(summary: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
+                 lang: str = "nl", min_n: int = 5, publish: bool = True) -> str:
+    """Mean, sd, n, "don't know" and share in the top two answers per item (and group)."""
+    shown = suppress(summary, min_n=min_n, n=C.N,
+                     values=[C.N, C.MEAN, C.SD, "share_top2", "n_dont_know"],
+                     within=[C.ITEM] if by else (), enabled=publish)
+    head = [word("factor", lang)] + ([word(by, lang)] if by else []) + [
+        "n", "gemiddelde" if lang == "nl" else "mean", "sd", "4–5" if lang else "",
+        "weet niet" if lang == "nl" else "don't know"]
+    rows = []
+    for r in shown.itertuples(index=False):
+        row = [html.escape(_item_label(instrument, getattr(r, C.ITEM), lang))]
+        if by:
+            row.append(html.escape(str(getattr(r, by))))
+        if getattr(r, C.SUPPRESSED):
+            row += [_mark(min_n)] * 5
+        else:
+            row += [str(int(getattr(r, C.N))), number(getattr(r, C.MEAN), lang),
+                    number(getattr(r, C.SD), lang), percent(r.share_top2, lang),
+                    str(int(r.n_dont_know))]
+        rows.append(row)
+    return _table(head, rows) + _note(shown, min_n, lang)
+
+
+def reliability_html(scales: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
+                     publish: bool = True) -> str:
+    """Scales: k items, n, Cronbach's alpha with its interval, omega, mean and sd."""
+    shown = suppress(scales, min_n=min_n, n=C.N,
+                     values=[C.N, C.ALPHA, C.CI_LOW, C.CI_HIGH, C.OMEGA_TOTAL, C.MEAN, C.SD],
+                     enabled=publish)
+    head = ["schaal" if lang == "nl" else "scale", "meting" if lang == "nl" else "wave",
+            "items", "n", "alpha [95%-BI]" if lang == "nl" else "alpha [95% CI]", "omega",
+            "gemiddelde" if lang == "nl" else "mean", "sd"]
+    rows = []
+    for r in shown.itertuples(index=False):
+        label = html.escape(str(getattr(r, C.LABEL, r.scale)))
+        if not getattr(r, "reported", True):
+            label += " <small>(" + ("niet betrouwbaar" if lang == "nl" else "not reliable") + ")</small>"
+        if getattr(r, C.SUPPRESSED):
+            rows.append([label, str(r.wave), str(r.k_items)] + [_mark(min_n)] * 5)
+            continue
+        rows.append([label, str(r.wave), str(r.k_items), str(int(r.n)),
+                     f"{number(r.alpha, lang)} [{number(r.ci_low, lang)}–{number(r.ci_high, lang)}]",
+                     number(r.omega_total, lang), number(r.mean, lang), number(r.sd, lang)])
+    return _table(head, rows) + _note(shown, min_n, lang)
+
+
+def association_html(assoc: pd.DataFrame, *, labels: dict[str, str], lang: str = "nl",
+                     min_n: int = 5, publish: bool = True) -> str:
+    """Spearman correlations of each mechanism and condition with satisfaction and yields."""
+    shown = suppress(assoc, min_n=min_n, n=C.N, values=[C.N, C.RHO, C.CI_LOW, C.CI_HIGH,
+                                                        C.P_VALUE], enabled=publish)
+    head = ["factor", "uitkomst" if lang == "nl" else "outcome", "n",
+            "ρ [95%-BI]" if lang == "nl" else "ρ [95% CI]"]
+    rows = []
+    for r in shown.itertuples(index=False):
+        name = [html.escape(labels.get(r.predictor, r.predictor)),
+                html.escape(labels.get(r.outcome, r.outcome))]
+        if getattr(r, C.SUPPRESSED):
+            rows.append(name + [_mark(min_n)] * 2)
+        else:
+            flag = " <small>(kleine groep)</small>" if r.small_n and lang == "nl" else (
+                " <small>(small group)</small>" if r.small_n else "")
+            rows.append(name + [str(int(r.n)) + flag,
+                                f"{number(r.rho, lang)} [{number(r.ci_low, lang)}–"
+                                f"{number(r.ci_high, lang)}]"])
+    return _table(head, rows) + _note(shown, min_n, lang)
+
+
+def change_html(change: pd.DataFrame, *, labels: dict[str, str], lang: str = "nl") -> str:
+    """Codes mentioned by k of N sources in each wave, with the change class and its rule."""
+    if change.empty:
+        return ""
+    before, after = int(change["wave_before"].iloc[0]), int(change["wave_after"].iloc[0])
+    head = ["factor", str(before), str(after), "verandering" if lang == "nl" else "change"]
+    rows = []
+    for r in change.itertuples(index=False):
+        if r.k_before == 0 and r.k_after == 0:
+            continue
+        cls = word(r.change, lang) if isinstance(r.change, str) else "–"
+        rows.append([html.escape(labels.get(r.code, r.code)),
+                     f"{int(r.k_before)} {word('of', lang)} {int(r.n_before)}",
+                     f"{int(r.k_after)} {word('of', lang)} {int(r.n_after)}", html.escape(cls)])
+    rules = html.escape(change.attrs.get("rules", ""))
+    return _table(head, rows) + (f'<p class="isx-note">{rules}</p>' if rules else "")
+
+
+def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl",
+                min_n: int = 5, publish: bool = True, title: str | None = None) -> "Figure":
+    """Diverging stacked bars of ordered items: disagreement left of zero, agreement right,
+    the middle answer split over both sides, "don't know" as a grey bar on the far right.
+
+    Items asked of fewer than ``min_n`` respondents are left out in publish mode.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from ..network.plot import set_alt_text
+
+    items = list(dict.fromkeys(dist[C.ITEM]))
+    if publish:
+        asked = dist.groupby(C.ITEM)[C.N_ASKED].first()
+        items = [i for i in items if asked[i] >= min_n]
+    fig, ax = plt.subplots(figsize=(10, 0.6 * max(len(items), 1) + 2.0))
+    colours = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
+    for y, item in enumerate(items):
+        part = dist[dist[C.ITEM] == item]
+        scale = part[part["non_numeric"].isna()].sort_values(C.CODE)
+        total = part[C.COUNT].sum()
+        if total == 0:
+            continue
+        shares = (scale[C.COUNT] / total).to_numpy()
+        k = len(shares)
+        cols = colours if k == 5 else plt.cm.RdBu(np.linspace(0.1, 0.9, k))
+        mid = k // 2
+        left = -(shares[:mid].sum() + (shares[mid] / 2 if k % 2 else 0))
+        for j, share in enumerate(shares):
+            ax.barh(y, share, left=left, color=cols[j], edgecolor="white", height=0.7)
+            left += share
+        dk = part.loc[part["non_numeric"].notna(), C.COUNT].sum() / total
+        if dk:
+            ax.barh(y, dk, left=1.05, color="#8c8c8c", edgecolor="white", height=0.7)
+    ax.set_yticks(range(len(items)))
+    ax.set_yticklabels([textwrap.fill(_item_label(instrument, i, lang), 48) for i in items],
+                       fontsize=8)
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    ax.set_xlim(-1, 1.3)
+    ax.set_xticks([-1, -0.5, 0, 0.5, 1])
+    ax.set_xticklabels(["100%", "50%", "0", "50%", "100%"])
+    ax.invert_yaxis()
+    if title:
+        ax.set_title(title, fontsize=10)
+    labels = list(dict.fromkeys(dist.loc[dist["non_numeric"].isna(), C.LABEL]))
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours[:len(labels)]]
+    handles.append(plt.Rectangle((0, 0), 1, 1, color="#8c8c8c"))
+    fig.legend(handles, labels + (["weet niet"] if lang == "nl" else ["don't know"]),
+               fontsize=7, ncol=3, loc="lower center", frameon=False)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    alt = ("Gestapelde staafdiagrammen per stelling: links het aandeel dat het (overwegend) "
+           "oneens is, rechts het aandeel dat het (overwegend) eens is, grijs 'weet niet'."
+           if lang == "nl" else
+           "Diverging stacked bars per statement: disagreement to the left, agreement to the "
+           "right, 'don't know' in grey.")
+    set_alt_text(fig, alt + " " + "; ".join(_item_label(instrument, i, lang) for i in items))
+    return fig
+
+
+def measures_html(frame: pd.DataFrame, *, lang: str = "nl") -> str:
+    """Structure measures of network drawings, one row per drawing."""
+    head = ["regio" if lang == "nl" else "region", "partijen" if lang == "nl" else "parties",
+            "lijnen" if lang == "nl" else "ties", "dichtheid" if lang == "nl" else "density",
+            "centralisatie" if lang == "nl" else "centralisation", "spil" if lang == "nl"
+            else "hub", "structuur" if lang == "nl" else "structure"]
+    rows = []
+    for r in frame.itertuples(index=False):
+        rows.append([html.escape(str(r.region)), str(int(r.n_parties)), str(int(r.n_ties)),
+                     number(r.density, lang), number(r.degree_centralisation, lang),
+                     html.escape(str(r.hub)), html.escape(str(r.structure))])
+    return _table(head, rows)
