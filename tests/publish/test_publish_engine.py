@@ -1,0 +1,106 @@
+"""The warm-kernel engine: a notebook gives the same bytes in a fresh or a reused kernel.
+
+(A notebook that draws from the global random generators without seeding them differs
+between any two fresh kernels; the supplement notebook seeds them in
+``sections.prepare``, and the warm kernel's reset seeds them too.)
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from image_synth.publish import engine
+from image_synth.publish.html import export_html
+
+pytestmark = pytest.mark.slow
+
+POLLUTE = '''\
+import os, sys, warnings
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+sns.set_theme(style="whitegrid")
+if x == 2:  # leave as much state behind as a careless notebook could
+    leak = 1
+    plt.rcParams["lines.linewidth"] = 6
+    pd.set_option("display.precision", 1)
+    np.set_printoptions(precision=2)
+    sys.path.append("/nowhere")
+    os.environ["IMAGE_SYNTH_LEAK"] = "1"
+    warnings.simplefilter("ignore")
+    os.chdir("/")
+    plt.figure()  # left open
+    import image_synth.render.sections as s
+    s.SUPPRESSED_MARK = "!"
+'''
+
+FIGURE = '''\
+fig, ax = plt.subplots(figsize=(4, 3))
+ax.plot(np.arange(10) % 3)
+ax.set_title(f"x={x}")
+plt.show()
+'''
+
+SECTION = '''\
+from matplotlib.figure import Figure
+from image_synth.render.sections import FigureOutput, SUPPRESSED_MARK
+f = Figure(figsize=(3, 2))
+f.add_subplot().bar(["a", "b"], [1, x])
+FigureOutput(f, alt=f"two bars, mark {SUPPRESSED_MARK}")
+'''
+
+STATE = '''\
+print(sorted(k for k in globals() if not k.startswith("_")
+             and k not in ("In", "Out", "exit", "quit", "get_ipython")))
+print("leak" in globals(), os.environ.get("IMAGE_SYNTH_LEAK"), "/nowhere" in sys.path,
+      np.get_printoptions()["precision"], plt.rcParams["lines.linewidth"],
+      pd.get_option("display.precision"), os.path.basename(os.getcwd()),
+      len(plt.get_fignums()))
+pd.DataFrame({"a": [x, 2.123456]})
+'''
+
+
+@pytest.fixture(scope="module")
+def notebook(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("engine")
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("x: int = 1  # which run",
+                                          metadata={"tags": ["parameters"]}),
+                *(nbformat.v4.new_code_cell(src) for src in (POLLUTE, FIGURE, SECTION, STATE))]
+    path = folder / "state.ipynb"
+    nbformat.write(nb, path)
+    (folder / "work").mkdir()
+    yield path
+    engine.shutdown_kernels()
+
+
+def _run(path, x, *, warm):
+    import papermill
+
+    engine.register()
+    return papermill.execute_notebook(
+        str(path), str(path.with_name(f"out-{x}-{warm}.ipynb")), parameters={"x": x},
+        engine_name=engine.ENGINE_NAME if warm else None, progress_bar=False,
+        cwd=str(path.with_name("work")), extra_arguments=list(engine.KERNEL_ARGUMENTS))
+
+
+def _visible(nb):
+    return export_html(nb, lang="en", title="state")
+
+
+def test_warm_kernel_reset_gives_the_fresh_kernel_result(notebook):
+    first = _run(notebook, 1, warm=True)   # a just-warmed kernel
+    _run(notebook, 2, warm=True)           # pollutes the kernel
+    again = _run(notebook, 1, warm=True)   # must not see any of it
+    fresh = _run(notebook, 1, warm=False)  # papermill's own engine, a new kernel
+    pages = [_visible(nb) for nb in (first, again, fresh)]
+    assert pages[0] == pages[1] == pages[2]
+    assert 'alt="two bars, mark ×"' in pages[0] and "data:image/png" in pages[0]
+    state = "".join(again.cells[-1].outputs[0].text)
+    assert state.splitlines()[1] == "False None False 8 1.5 6 work 0"
+    counts = [[c.execution_count for c in nb.cells] for nb in (again, fresh)]
+    assert counts[0] == counts[1]
+    assert engine.warm_kernel().notebooks == 3
