@@ -110,13 +110,16 @@ def _known_rows(study: "Study") -> set[str]:
     known = {f"scale:{s.id}" for s in study.instrument.scales}
     known |= {f"item:{i.id}" for i in study.instrument.items}
     if study.codebook is not None:
+        # a code may be named as ``code:<id>`` or by its bare codebook id
         known |= {f"code:{c.id}" for c in study.codebook.codes}
+        known |= {c.id for c in study.codebook.codes}
     return known
 
 
 def check_meta_inferences(study: "Study") -> None:
-    """Every meta-inference must rest on rows that exist (``scale:``, ``item:``, ``code:``)
-    and name a situation of the study (or ``national``); all problems at once."""
+    """Every meta-inference must rest on rows that exist (``scale:<id>``, ``item:<id>``,
+    ``code:<id>`` or a bare codebook id) and name a situation of the study (or
+    ``national``); all problems at once."""
     known = _known_rows(study)
     situations = {s.id for s in study.config.situations} | {"national"}
     file = study.config.meta_inferences or "meta_inferences"
@@ -128,8 +131,8 @@ def check_meta_inferences(study: "Study") -> None:
                                         column="rows", value=row,
                                         message="the row this meta-inference rests on does "
                                                 "not exist",
-                                        expected="scale:<id>, item:<id> or code:<id> of the "
-                                                 "instrument or codebook"))
+                                        expected="scale:<id>, item:<id>, code:<id> or a "
+                                                 "codebook id"))
         if meta.situation not in situations:
             problems.append(Problem(file=file, row=f"meta_inferences[{n}] ({meta.id})",
                                     column="situation", value=meta.situation,

@@ -104,6 +104,15 @@ th, td { border-bottom: 1px solid var(--line); padding: .35rem .7rem; text-align
 thead th { border-bottom: 2px solid var(--fg); font-weight: 600; }
 tbody tr:nth-child(even) { background: var(--row); }
 td.isx-num, td.isx-suppressed { text-align: right; }
+table.isx-matrix, table.joint-display { display: block; overflow-x: auto; font-size: .85rem; }
+table.joint-display td { min-width: 5rem; }
+table.joint-display td:nth-child(8) { min-width: 18rem; font-size: .8rem; }
+td.conv-agreement { background: #d9f0d3; }
+td.conv-partial_agreement { background: #fff7bc; }
+td.conv-dissonance { background: #fddbc7; }
+td.conv-silence { color: var(--muted); }
+table.cmo td { width: 33%; }
+figure.isx-figure img { max-width: 100%; height: auto; }
 td.isx-suppressed { color: var(--muted); }
 tbody th { font-weight: 400; }
 tr.isx-parent th[scope=row] { font-weight: 600; }

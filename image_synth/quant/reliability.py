@@ -28,6 +28,7 @@ The numbers are checked against R psych 2.2.9 in ``tests/quant/test_reliability.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -818,3 +819,61 @@ def _weighted_covariances(z: np.ndarray, mask: np.ndarray | None,
         q[:, i, :] = weights @ (z[:, i:i + 1] * z)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (q - s * s.transpose(0, 2, 1) / n) / (n - 1)
+
+
+def scale_reliabilities(survey: pd.DataFrame, *, instrument: Any,
+                        scales: Sequence[str] | None = None, wave: int | None = None,
+                        lang: str = "nl") -> pd.DataFrame:
+    """Reliability of every scale of an instrument, on the survey's answer codes.
+
+    Each scale is computed over the respondents who were asked its items (the
+    instrument's ``asked`` rules), with "don't know" missing, reverse keying and scale
+    bounds from the instrument, listwise, Feldt interval.
+
+    Parameters
+    ----------
+    survey
+        Survey table of one wave (answer codes, as :attr:`image_synth.Study.survey`).
+    instrument
+        The study's instrument.
+    scales
+        Scale ids (default: every scale of the instrument).
+    wave
+        The wave the survey holds; used for the ``reported`` flag (a scale whose
+        ``waves`` leave out this wave is computed but marked as not reported).
+    lang
+        Language of the ``label`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scale: ``scale``, ``label``, then the columns of :func:`reliability`
+        (``n``, ``k_items``, ``alpha`` ... ``sd``; only ``n``, ``k_items`` and a missing
+        ``alpha`` when the scale cannot be computed, e.g. no complete cases) and
+        ``reported``.
+    """
+    from .distributions import asked_mask
+    from .numeric import numeric_items
+
+    rows = []
+    chosen = list(scales) if scales is not None else [s.id for s in instrument.scales]
+    for scale_id in chosen:
+        scale = next(s for s in instrument.scales if s.id == scale_id)
+        items = instrument.scale_items(scale_id)
+        ids = [i.id for i in items]
+        asked = asked_mask(survey, items[0], instrument)
+        values = numeric_items(survey.loc[asked], instrument, ids)
+        numeric = instrument.response_set(items[0].response_set).numeric_codes
+        row = {C.SCALE: scale_id, C.LABEL: scale.label.get(lang)}
+        try:
+            result = reliability(values, items=ids, reverse=[i.id for i in items if i.reverse],
+                                 scale_min=min(numeric), scale_max=max(numeric),
+                                 missing="listwise", ci="feldt")
+            row.update(result.iloc[0].to_dict())
+        except AnalysisError:
+            row.update({C.N: int(values.notna().all(axis=1).sum()), C.K_ITEMS: len(ids),
+                        C.ALPHA: np.nan})
+        row["reported"] = not scale.waves or wave is None or wave in scale.waves
+        rows.append(row)
+    return pd.DataFrame(rows)
+

@@ -58,8 +58,7 @@ from ..atomic import atomic_path
 from ..errors import AnalysisError, DataValidationError, StudyError
 from ..options import LANGUAGES, check_option
 from ..study.models import Instrument, Text, load_yaml_model, model_problems
-from .distributions import asked_mask, distribution, item_summary, multi_select_table
-from .numeric import numeric_items
+from .distributions import distribution, item_summary, multi_select_table
 
 __all__ = ["TABLE_KINDS", "PublishedTables", "TableSpec", "load_tables", "report_tables"]
 
@@ -338,28 +337,10 @@ def _respondents(survey: pd.DataFrame, waves: list[int], by: list[str]) -> pd.Da
 
 def _scales(spec: TableSpec, data: pd.DataFrame, instrument: Instrument, lang: str,
             wave: int) -> pd.DataFrame:
-    from .reliability import reliability
+    from .reliability import scale_reliabilities
 
-    rows = []
-    for scale_id in _spec_scales(spec, instrument):
-        scale = next(s for s in instrument.scales if s.id == scale_id)
-        items = instrument.scale_items(scale_id)
-        ids = [i.id for i in items]
-        asked = asked_mask(data, items[0], instrument)
-        values = numeric_items(data.loc[asked], instrument, ids)
-        numeric = instrument.response_set(items[0].response_set).numeric_codes
-        row = {C.SCALE: scale_id, C.LABEL: scale.label.get(lang)}
-        try:
-            result = reliability(values, items=ids, reverse=[i.id for i in items if i.reverse],
-                                 scale_min=min(numeric), scale_max=max(numeric),
-                                 missing="listwise", ci="feldt")
-            row.update(result.iloc[0].to_dict())
-        except AnalysisError:
-            row.update({C.N: int(values.notna().all(axis=1).sum()), C.K_ITEMS: len(ids),
-                        C.ALPHA: np.nan})
-        row[REPORTED] = not scale.waves or wave in scale.waves
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return scale_reliabilities(data, instrument=instrument, scales=_spec_scales(spec, instrument),
+                               wave=wave, lang=lang)
 
 
 #: file formats ``write_tables`` can write

@@ -12,9 +12,8 @@ returns a :class:`Section`, an object Jupyter shows as HTML (``_repr_html_``). A
 starts with an ``<h2>`` heading whose ``id`` is the section's name (the HTML supplement
 builds its table of contents from the ``<h2>``/``<h3>`` headings that carry an ``id``).
 
-Sections whose analyses have not landed yet show their heading and the sentence
-"Dit onderdeel volgt." (``This section will follow.``); they are the functions that
-call :func:`_pending` (``grep -n "_pending(" image_synth/render/sections.py``).
+The analysis sections (mechanisms to networks) take their bodies from
+:mod:`image_synth.render.strands`.
 
 Figures and alt text
 --------------------
@@ -316,6 +315,8 @@ class ScopedStudy:
     scope_value: str
     wave: int
     suppressions: list[dict[str, Any]] = field(default_factory=list)
+    #: results shared by several sections of one supplement (computed once)
+    cache: dict[str, Any] = field(default_factory=dict)
 
     def label(self, lang: str = "nl") -> str:
         """``landelijk`` / the situation's label / ``regio C``."""
@@ -462,37 +463,37 @@ def situations(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> 
 
 def mechanisms(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Working mechanisms: scale scores with their reliabilities."""
-    return _pending("mechanisms", lang)  # TODO(lead): image_synth.quant scales + reliability
+    return _strand_section("mechanisms", data, lang=lang, publish=publish)
 
 
 def conditions(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Conditions: the single condition items."""
-    return _pending("conditions", lang)  # TODO(lead): image_synth.quant condition items
+    return _strand_section("conditions", data, lang=lang, publish=publish)
 
 
 def added_value(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Perceived added value: satisfaction and yields, and their association with mechanisms."""
-    return _pending("added_value", lang)  # TODO(lead): satisfaction, yields, associations
+    return _strand_section("added_value", data, lang=lang, publish=publish)
 
 
 def policy(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Policy level and stimulation: school board and samenwerkingsverband."""
-    return _pending("policy", lang)  # TODO(lead): board / swv blocks
+    return _strand_section("policy", data, lang=lang, publish=publish)
 
 
 def qualitative(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Qualitative factors (k of N sources) with change since the last wave."""
-    return _pending("qualitative", lang)  # TODO(lead): image_synth.qual mentions + change
+    return _strand_section("qualitative", data, lang=lang, publish=publish)
 
 
 def integration(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Joint display, context-mechanism-outcome table and evidence map."""
-    return _pending("integration", lang)  # TODO(lead): image_synth.integrate
+    return _strand_section("integration", data, lang=lang, publish=publish)
 
 
 def networks(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
     """Network drawings of the reflection meetings."""
-    return _pending("networks", lang)  # TODO(lead): image_synth.network plot + measures
+    return _strand_section("networks", data, lang=lang, publish=publish)
 
 
 def methods(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
@@ -578,11 +579,14 @@ def _reset_disclosure_count() -> None:
         pass
 
 
-def _pending(section_id: str, lang: str) -> Section:
+def _strand_section(section_id: str, data: ScopedStudy, *, lang: str,
+                    publish: bool) -> Section:
+    """A section whose body comes from :mod:`image_synth.render.strands`."""
+    from . import strands
+
     check_option("lang", lang, LANGUAGES)
-    w = _WORDS[lang]
-    return Section(section_id, w[section_id], f'<p class="isx-pending-note">{w["pending"]}</p>',
-                   pending=True)
+    body = getattr(strands, f"{section_id}_body")(data, lang=lang, publish=publish)
+    return Section(section_id, _WORDS[lang][section_id], body)
 
 
 def input_hashes(root: Path) -> dict[str, str]:

@@ -150,24 +150,28 @@ def reliability_html(scales: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
 
 def association_html(assoc: pd.DataFrame, *, labels: dict[str, str], lang: str = "nl",
                      min_n: int = 5, publish: bool = True) -> str:
-    """Spearman correlations of each mechanism and condition with satisfaction and yields."""
+    """Spearman correlations as a matrix: mechanisms and conditions as rows, satisfaction
+    and yields as columns; each cell rho, its interval and n."""
     shown = suppress(assoc, min_n=min_n, n=C.N, values=[C.N, C.RHO, C.CI_LOW, C.CI_HIGH,
                                                         C.P_VALUE], enabled=publish)
-    head = ["factor", "uitkomst" if lang == "nl" else "outcome", "n",
-            "ρ [95%-BI]" if lang == "nl" else "ρ [95% CI]"]
+    outcomes = list(dict.fromkeys(shown[C.OUTCOME]))
+    head = ["factor"] + [textwrap.shorten(labels.get(o, o), 60, placeholder="…")
+                         for o in outcomes]
     rows = []
-    for r in shown.itertuples(index=False):
-        name = [html.escape(labels.get(r.predictor, r.predictor)),
-                html.escape(labels.get(r.outcome, r.outcome))]
-        if getattr(r, C.SUPPRESSED):
-            rows.append(name + [_mark(min_n)] * 2)
-        else:
-            flag = " <small>(kleine groep)</small>" if r.small_n and lang == "nl" else (
-                " <small>(small group)</small>" if r.small_n else "")
-            rows.append(name + [str(int(r.n)) + flag,
-                                f"{number(r.rho, lang)} [{number(r.ci_low, lang)}–"
-                                f"{number(r.ci_high, lang)}]"])
-    return _table(head, rows) + _note(shown, min_n, lang)
+    for predictor, part in shown.groupby(C.PREDICTOR, sort=False):
+        cells = {r.outcome: r for r in part.itertuples(index=False)}
+        row = [html.escape(labels.get(predictor, predictor))]
+        for outcome in outcomes:
+            r = cells.get(outcome)
+            if r is None:
+                row.append("")
+            elif getattr(r, C.SUPPRESSED):
+                row.append(_mark(min_n))
+            else:
+                row.append(f"{number(r.rho, lang)}<br><small>[{number(r.ci_low, lang)}–"
+                           f"{number(r.ci_high, lang)}]; n = {int(r.n)}</small>")
+        rows.append(row)
+    return _table(head, rows, cls="isx-table isx-matrix") + _note(shown, min_n, lang)
 
 
 def change_html(change: pd.DataFrame, *, labels: dict[str, str], lang: str = "nl") -> str:
@@ -207,7 +211,8 @@ def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl
         asked = dist.groupby(C.ITEM)[C.N_ASKED].first()
         items = [i for i in items if asked[i] >= min_n]
     fig, ax = plt.subplots(figsize=(10, 0.6 * max(len(items), 1) + 2.0))
-    colours = ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"]
+    labels = list(dict.fromkeys(dist.loc[dist["non_numeric"].isna(), C.LABEL]))
+    colours = _diverging(len(labels))
     for y, item in enumerate(items):
         part = dist[dist[C.ITEM] == item]
         scale = part[part["non_numeric"].isna()].sort_values(C.CODE)
@@ -216,7 +221,7 @@ def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl
             continue
         shares = (scale[C.COUNT] / total).to_numpy()
         k = len(shares)
-        cols = colours if k == 5 else plt.cm.RdBu(np.linspace(0.1, 0.9, k))
+        cols = colours if k == len(colours) else _diverging(k)
         mid = k // 2
         left = -(shares[:mid].sum() + (shares[mid] / 2 if k % 2 else 0))
         for j, share in enumerate(shares):
@@ -235,8 +240,7 @@ def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl
     ax.invert_yaxis()
     if title:
         ax.set_title(title, fontsize=10)
-    labels = list(dict.fromkeys(dist.loc[dist["non_numeric"].isna(), C.LABEL]))
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours[:len(labels)]]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
     handles.append(plt.Rectangle((0, 0), 1, 1, color="#8c8c8c"))
     fig.legend(handles, labels + (["weet niet"] if lang == "nl" else ["don't know"]),
                fontsize=7, ncol=3, loc="lower center", frameon=False)
@@ -248,6 +252,21 @@ def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl
            "right, 'don't know' in grey.")
     set_alt_text(fig, alt + " " + "; ".join(_item_label(instrument, i, lang) for i in items))
     return fig
+
+
+def _diverging(k: int) -> list[str]:
+    """k colours from disagreement (red) through neutral grey to agreement (blue)."""
+    fixed = {2: ["#b2182b", "#2166ac"], 3: ["#b2182b", "#d9d9d9", "#2166ac"],
+             4: ["#b2182b", "#ef8a62", "#67a9cf", "#2166ac"],
+             5: ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"],
+             6: ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"],
+             7: ["#b2182b", "#ef8a62", "#fddbc7", "#d9d9d9", "#d1e5f0", "#67a9cf", "#2166ac"]}
+    if k in fixed:
+        return fixed[k]
+    import matplotlib
+
+    cmap = matplotlib.colormaps["RdBu"]
+    return [matplotlib.colors.to_hex(cmap(x)) for x in np.linspace(0.05, 0.95, max(k, 1))]
 
 
 def measures_html(frame: pd.DataFrame, *, lang: str = "nl") -> str:

@@ -157,7 +157,8 @@ def test_published_pages_are_offline_and_hold_no_paths_code_or_tracebacks(mini_b
                        "scope_value", "In&nbsp;["):
             assert absent not in text, (page.name, absent)
         if page.name != "index.html":
-            assert '<nav class="isx-toc"' in text and "Dit onderdeel volgt." in text
+            assert '<nav class="isx-toc"' in text and "Dit onderdeel volgt." not in text
+            assert 'class="joint-display"' in text
 
 
 def test_an_interrupted_run_replaces_nothing(mini_batch, tmp_path):
