@@ -51,6 +51,33 @@ def validate(study: str | None) -> None:
     click.echo("\nvalid: no problems found")
 
 
+@main.command()
+@click.argument("study", required=False, type=click.Path(path_type=str))
+@click.option("--out", type=click.Path(path_type=str), required=True,
+              help="Folder for the tables (created; one file per table).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True, help="File format of the tables.")
+@click.option("--wave", type=int, default=None,
+              help="Wave of the tables (default: the study's last wave).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@_reports_errors
+def tables(study: str | None, out: str, fmt: str, wave: int | None, lang: str) -> None:
+    """Compute every published table of STUDY from its microdata and write one file each.
+
+    These are analysis tables with every number (for checking against a report); they
+    are not disclosure-controlled. Publish with `image-synth run`.
+    """
+    from .quant.report_tables import report_tables, write_tables
+    from .study.load import load_study
+
+    loaded = load_study(study)
+    wave = wave if wave is not None else max(loaded.config.waves)
+    written = write_tables(report_tables(loaded, wave=wave, lang=lang), out, fmt=fmt)
+    click.echo(f"{len(written)} tables written to {out} ({fmt}, wave {wave}):")
+    for path in written:
+        click.echo(f"  {path.name}")
+
+
 def _parse_parameter(value: str):
     """A ``-p NAME VALUE`` value: int, float, true/false, or the text itself."""
     lowered = value.lower()
