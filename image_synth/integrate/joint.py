@@ -16,8 +16,14 @@ from scipy import stats
 
 from .. import columns as C
 from ..errors import AnalysisError
-from .convergence import (ConvergenceRules, apply_overrides, converge, prominence_mentions,
-                          prominence_survey, rules_text)
+from .convergence import (
+    ConvergenceRules,
+    apply_overrides,
+    converge,
+    prominence_mentions,
+    prominence_survey,
+    rules_text,
+)
 from .rows import display_rows, row_segments
 
 if TYPE_CHECKING:
@@ -154,7 +160,7 @@ def _change(study: "Study", rows: pd.DataFrame, wave: int, previous: int | None)
 
 
 def _associations(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame) -> pd.DataFrame:
-    from ..quant.association import associations
+    from ..quant.association import answered_variables, associations
 
     instrument = study.instrument
     satisfaction = [i.id for i in instrument.items_in_block("satisfaction")]
@@ -166,8 +172,17 @@ def _associations(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame) -> p
                           "rho_yields_mean": np.nan})
     if not targets or not satisfaction or len(survey) < 3:
         return empty
-    assoc = associations(survey, instrument=instrument, predictors=targets,
-                         outcomes=satisfaction[:1] + yields, min_n=1)
+    # only variables with some numbers in this scope (a small region may have none)
+    targets = answered_variables(survey, instrument=instrument, names=targets)
+    outcomes = answered_variables(survey, instrument=instrument,
+                                  names=satisfaction[:1] + yields)
+    if not targets or not outcomes or outcomes[0] != satisfaction[0]:
+        return empty
+    try:
+        assoc = associations(survey, instrument=instrument, predictors=targets,
+                             outcomes=outcomes, min_n=1)
+    except AnalysisError:
+        return empty
     out = []
     for row_id, target in zip(rows["row_id"], rows["target"]):
         sat = assoc[(assoc["predictor"] == target) & (assoc["outcome"] == satisfaction[0])]

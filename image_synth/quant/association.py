@@ -556,3 +556,27 @@ def _values(survey: pd.DataFrame, instrument: Instrument,
         raise AnalysisError("; ".join(errors))
     blocks = {n: (scales[n].block if n in scales else items[n].block) for n in names}
     return {n: values[n] for n in names}, blocks
+
+
+def answered_variables(survey: pd.DataFrame, *, instrument: Instrument,
+                       names: Sequence[str], least: int = 3) -> list[str]:
+    """The scales and items among ``names`` with at least ``least`` numeric answers.
+
+    A small scope (a region with few collaborating schools) may have no numbers at all
+    for some variables; :func:`associations` refuses those, so callers that show what
+    can be shown pick the answered ones first.
+    """
+    from .numeric import numeric_items
+    from .scores import scale_scores
+
+    scale_ids = {s.id for s in instrument.scales}
+    scales = [n for n in names if n in scale_ids]
+    items = [n for n in names if n not in scale_ids]
+    counts: dict[str, int] = {}
+    if scales and len(survey):
+        counts.update(scale_scores(survey, instrument=instrument, scales=scales)[scales]
+                      .notna().sum().to_dict())
+    if items and len(survey):
+        counts.update(numeric_items(survey, instrument, items=items).notna().sum().to_dict())
+    return [n for n in names if counts.get(n, 0) >= least]
+

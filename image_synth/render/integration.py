@@ -28,6 +28,7 @@ __all__ = ["hidden_rows", "protect_display", "joint_display_html", "cmo_html",
 
 _SURVEY_VALUES = [C.N, C.MEAN, C.SD, C.CI_LOW, C.CI_HIGH, "share_top2", "mean_previous",
                   "n_previous"]
+_PREVIOUS_VALUES = ["mean_previous", "n_previous"]
 _RHO_VALUES = ["rho_satisfaction", "rho_ci_low", "rho_ci_high", "rho_n", "rho_yields_mean"]
 
 
@@ -70,7 +71,8 @@ def protect_display(display: pd.DataFrame, *, min_n: int, publish: bool = True,
                     extra_hidden: set[str] = frozenset()) -> pd.DataFrame:
     """The joint display with survey and association cells below ``min_n`` blanked.
 
-    Adds ``survey_suppressed`` and ``rho_suppressed`` (bool) for the renderer.
+    Adds ``survey_suppressed``, ``previous_suppressed`` and ``rho_suppressed`` (bool) for
+    the renderer.
     """
     out = suppress(display, min_n=min_n, n=C.N, values=_SURVEY_VALUES, enabled=publish)
     out = out.rename(columns={C.SUPPRESSED: "survey_suppressed"}).drop(
@@ -79,6 +81,11 @@ def protect_display(display: pd.DataFrame, *, min_n: int, publish: bool = True,
         mask = out["row_id"].isin(extra_hidden) & ~out["survey_suppressed"]
         out.loc[mask, _SURVEY_VALUES] = np.nan
         out.loc[mask, "survey_suppressed"] = True
+    # the previous wave rests on its own respondents
+    out = suppress(out, min_n=min_n, n="n_previous", values=_PREVIOUS_VALUES, enabled=publish)
+    out = out.rename(columns={C.SUPPRESSED: "previous_suppressed"}).drop(
+        columns="suppression_reason")
+    out.loc[out["survey_suppressed"], "previous_suppressed"] = publish
     out = suppress(out, min_n=min_n, n="rho_n", values=_RHO_VALUES, enabled=publish)
     out = out.rename(columns={C.SUPPRESSED: "rho_suppressed"}).drop(columns="suppression_reason")
     if publish:
@@ -117,7 +124,7 @@ def joint_display_html(display: pd.DataFrame, *, lang: str = "nl", min_n: int = 
                       f"<br><small>n = {int(r.n)}; {percent(r.share_top2, lang)} 4–5</small>")
         else:
             survey = "–"
-        previous = (hidden if r.survey_suppressed else
+        previous = (hidden if r.previous_suppressed else
                     f"{number(r.mean_previous, lang)} <small>(n = {int(r.n_previous)})</small>"
                     if r.n_previous and r.n_previous > 0 else "–")
         interviews = (f"{int(r.k_sources)} {word('of', lang)} {int(r.n_sources)}"

@@ -425,7 +425,7 @@ def response(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Se
         hidden = set()
     body = [f"<p>{html.escape(w['response_intro'].format(wave=data.wave))}</p>"]
     body.append(_html_table(rows, columns, hidden, lang=lang))
-    n_hidden = sum(len(r["values"]) for r in rows if r["key"] in hidden)
+    n_hidden = len(hidden)
     if n_hidden:
         data.suppressions.append({"section": "response", "table": "status", "cells": n_hidden,
                                   "reason": f"n < {data.study.min_n} or complementary"})
@@ -649,7 +649,7 @@ def _response_table(data: ScopedStudy, *, lang: str):
 
     # the full hierarchy: total > situation > region > sector
     nodes: dict[tuple, dict] = {}
-    constraints: list[tuple[tuple, list[tuple]]] = []
+    parents: list[tuple[tuple, list[tuple]]] = []
     total_key = ("total",)
     n, values = counts(survey)
     nodes[total_key] = {"n": n, "values": values}
@@ -671,11 +671,21 @@ def _response_table(data: ScopedStudy, *, lang: str):
                 skey = ("sector", r.id, sec)
                 sec_keys.append(skey)
                 nodes[skey] = dict(zip(("n", "values"), counts(r_frame[r_frame[C.SECTOR] == sec])))
-            constraints.append((rkey, sec_keys))
-        constraints.append((key, reg_keys))
-    constraints.append((total_key, sit_keys))
-    hidden = _suppression_pattern({k: v["n"] for k, v in nodes.items()}, constraints,
-                                  min_n=study.min_n) if columns else set()
+            parents.append((rkey, sec_keys))
+        parents.append((key, reg_keys))
+    parents.append((total_key, sit_keys))
+    # cell-level pattern: cell (row, 0) is the row's n, (row, j) its j-th status count.
+    # Every status count of 1 to min_n - 1 is hidden, and enough complementary cells
+    # with it that no hidden cell can be recovered, along the row (counts add up to n)
+    # or down the hierarchy (children add up to their parent, column by column).
+    cells = {(k, j): v for k, node in nodes.items()
+             for j, v in enumerate([node["n"], *node["values"]])}
+    width = 1 + len(codes)
+    constraints = [((k, 0), [(k, j) for j in range(1, width)]) for k in nodes] if codes else []
+    constraints += [((p, j), [(c, j) for c in children])
+                    for p, children in parents for j in range(width)]
+    hidden_cells = (_suppression_pattern(cells, constraints, min_n=study.min_n)
+                    if columns else set())
 
     def row(key, label, level):
         parent = level == 0 or (data.scope == "national" and level == 1)
@@ -688,19 +698,20 @@ def _response_table(data: ScopedStudy, *, lang: str):
         rows.append(row(total_key, w["total"], 0))
         for key in sit_keys:
             rows.append(row(key, cfg.situation_label(key[1], lang), 1))
-            for rkey in dict(constraints)[key]:
+            for rkey in dict(parents)[key]:
                 rows.append(row(rkey, f"{w['region']} {_region_label(study, rkey[1], lang)}", 2))
     elif data.scope == "situation":
         key = ("situation", data.scope_value)
         rows.append(row(key, cfg.situation_label(data.scope_value, lang), 0))
         rows += [row(c, f"{w['region']} {_region_label(study, c[1], lang)}", 1)
-                 for c in dict(constraints)[key]]
+                 for c in dict(parents)[key]]
     else:
         key = ("region", data.scope_value)
         rows.append(row(key, f"{w['region']} {_region_label(study, data.scope_value, lang)}", 0))
         rows += [row(c, f"{w['sector']} {_sector_label(study, c[2], lang)}", 1)
-                 for c in dict(constraints)[key]]
-    return rows, [w["n"], *columns], {k for k in hidden if any(r["key"] == k for r in rows)}
+                 for c in dict(parents)[key]]
+    shown = {r["key"] for r in rows}
+    return rows, [w["n"], *columns], {c for c in hidden_cells if c[0] in shown}
 
 
 def _suppression_pattern(n: dict[tuple, int], constraints: list[tuple[tuple, list[tuple]]],
@@ -749,8 +760,8 @@ def _html_table(rows: list[dict], columns: list[str], hidden: set, *, lang: str,
     out = ['<table class="isx-table">', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     for r in rows:
         cells = []
-        for value in r["values"]:
-            if r["key"] in hidden:
+        for j, value in enumerate(r["values"]):
+            if r["key"] in hidden or (r["key"], j) in hidden:
                 cells.append(f'<td class="isx-suppressed">{SUPPRESSED_MARK}</td>')
             elif code:
                 cells.append(f"<td><code>{html.escape(str(value))}</code></td>")

@@ -101,9 +101,14 @@ def _distribution_block(data: "ScopedStudy", items: list[str], *, lang: str, pub
     if not items:
         return ""
     dist = distribution(_survey(data), items=items, instrument=data.study.instrument)
+    asked = dist.groupby(C.ITEM)[C.N_ASKED].first()
+    if publish and (asked < data.study.min_n).all():
+        return _p(f"Minder dan {data.study.min_n} scholen kregen deze vragen: de antwoorden "
+                  "worden niet getoond." if lang == "nl" else
+                  f"Fewer than {data.study.min_n} schools were asked these questions: the "
+                  "answers are not shown.", "isx-note")
     parts = [distribution_html(dist, instrument=data.study.instrument, lang=lang,
                                min_n=data.study.min_n, publish=publish)]
-    asked = dist.groupby(C.ITEM)[C.N_ASKED].first()
     if not publish or (asked >= data.study.min_n).any():
         # the chart shows what the table shows: hidden cells are left out of the bars
         chart = dist
@@ -221,7 +226,7 @@ def conditions_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
 
 def added_value_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
     """Satisfaction, yields, and the association of mechanisms and conditions with them."""
-    from ..quant.association import associations
+    from ..quant.association import answered_variables, associations
     from .tables import association_html
 
     parts = []
@@ -235,10 +240,15 @@ def added_value_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
         parts.append(_h3("added-value-yields", "Opbrengsten" if lang == "nl" else "Yields"))
         parts.append(_distribution_block(data, yields, lang=lang, publish=publish))
     survey = _survey(data)
-    if satisfaction and len(survey) >= 3:
+    inst = data.study.instrument
+    predictors = answered_variables(survey, instrument=inst, names=[
+        *(s.id for s in inst.scales if s.block == "mechanism"), *_items(data, "condition")])
+    outcomes = answered_variables(survey, instrument=inst, names=satisfaction + yields)
+    assoc = None
+    if predictors and outcomes:
         try:
-            assoc = associations(survey, instrument=data.study.instrument,
-                                 min_n=data.study.min_n)
+            assoc = associations(survey, instrument=inst, predictors=predictors,
+                                 outcomes=outcomes, min_n=data.study.min_n)
         except AnalysisError:
             assoc = None
         if assoc is not None and len(assoc):

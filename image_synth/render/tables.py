@@ -98,7 +98,7 @@ def distribution_html(dist: pd.DataFrame, *, instrument: "Instrument", by: str |
         n_asked = int(part[C.N_ASKED].iloc[0])
         row.append(_mark(min_n) if publish and 0 < n_asked < min_n else str(n_asked))
         rows.append(row)
-    return _table(head, rows) + _note(shown, min_n, lang)
+    return _table(head, rows, cls="isx-table isx-survey isx-dist") + _note(shown, min_n, lang)
 
 
 def summary_html(summary: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
