@@ -286,6 +286,8 @@ def joint_display(study: "Study", *, situation: str | None = None, region: str |
 
     now = survey_row_stats(survey_now, study, rows)
     out = rows.assign(items=rows["items"].map(";".join), codes=rows["codes"].map(";".join))
+    out.insert(0, "situation_label", scope if not situation else
+               study.config.situation_label(situation, "nl"))
     out.insert(0, "situation", scope)
     out.insert(0, "scope", "region" if region else "situation" if situation else "national")
     out = out.merge(now, on="row_id")

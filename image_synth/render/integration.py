@@ -202,39 +202,55 @@ def joint_heatmap(displays: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    import textwrap
+
     shown = protect_display(displays, min_n=min_n, publish=publish)
     label = f"label_{lang}"
     order = list(dict.fromkeys(shown[label]))
     situations = list(dict.fromkeys(shown["situation"]))
     means = shown.pivot(index=label, columns="situation", values=C.MEAN).reindex(
         index=order, columns=situations)
-    notes = shown.assign(text=[f"{number(m, lang, 1)}\n{int(k)}/{int(n)}" if n else
-                               f"{number(m, lang, 1)}"
-                               for m, k, n in zip(shown[C.MEAN], shown[C.K_SOURCES],
-                                                  shown[C.N_SOURCES])])
-    text = notes.pivot(index=label, columns="situation", values="text").reindex(
-        index=order, columns=situations)
-    fig, ax = plt.subplots(figsize=(1.6 * len(situations) + 4, 0.45 * len(order) + 1.8))
-    sns.heatmap(means.astype(float), annot=text.to_numpy(), fmt="", cmap="RdYlGn", vmin=1,
-                vmax=5, linewidths=0.5, linecolor="white", ax=ax,
-                cbar_kws={"label": "gemiddelde (1-5)" if lang == "nl" else "mean (1-5)"},
-                annot_kws={"fontsize": 8})
+    fig, ax = plt.subplots(figsize=(1.5 * len(situations) + 5, 0.5 * len(order) + 2.2))
+    ax.set_facecolor("#eeeeee")   # cells without a published survey mean
+    sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=1, vmax=5,
+                linewidths=0.5, linecolor="white", ax=ax,
+                cbar_kws={"label": "gemiddelde (1-5)" if lang == "nl" else "mean (1-5)"})
+    cells = shown.set_index([label, "situation"])
+    for i, row_label in enumerate(order):
+        for j, situation in enumerate(situations):
+            r = cells.loc[(row_label, situation)]
+            if r["survey_suppressed"]:
+                top = f"<{min_n}"
+            elif r[C.N] and r[C.N] > 0:
+                top = number(r[C.MEAN], lang, 1)
+            else:
+                top = "–"
+            bottom = f"{int(r[C.K_SOURCES])}/{int(r[C.N_SOURCES])}" if r[C.N_SOURCES] else ""
+            ax.text(j + 0.5, i + 0.5, f"{top}\n{bottom}".strip(), ha="center", va="center",
+                    fontsize=8)
+    ax.set_yticks([i + 0.5 for i in range(len(order))])
+    ax.set_yticklabels([textwrap.shorten(t, 55, placeholder="…") for t in order], fontsize=8,
+                       rotation=0)
+    ax.set_xticks([j + 0.5 for j in range(len(situations))])
+    names = {s: s for s in situations}
+    if "situation_label" in shown.columns:
+        names.update(dict(zip(shown["situation"], shown["situation_label"])))
+    ax.set_xticklabels([textwrap.fill(names[s], 18) for s in situations], fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.set_title("Werkzame mechanismen en condities per samenwerkingssituatie" if lang == "nl"
                  else "Working mechanisms and conditions per collaboration situation",
                  fontsize=11)
-    ax.tick_params(axis="x", rotation=30)
-    for tick in ax.get_xticklabels():
-        tick.set_horizontalalignment("right")
     fig.tight_layout()
     alt = ("Heatmap: rijen zijn werkzame mechanismen en condities, kolommen de "
            "samenwerkingssituaties; de kleur is het gemiddelde op de vragenlijst (1-5), de "
-           "tekst het gemiddelde en het aantal interviews dat de factor noemt."
+           "tekst het gemiddelde en het aantal interviews dat de factor noemt (k/N); "
+           f"'<{min_n}': minder dan {min_n} scholen, niet getoond."
            if lang == "nl" else
            "Heatmap: rows are working mechanisms and conditions, columns the collaboration "
            "situations; colour is the survey mean (1-5), the text the mean and the number "
-           "of interviews mentioning the factor.")
+           f"of interviews mentioning the factor (k/N); '<{min_n}': fewer than {min_n} "
+           "schools, not shown.")
     _set_alt(fig, alt)
     return fig
 
