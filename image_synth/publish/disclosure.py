@@ -25,7 +25,7 @@ supplement minus the other regions' supplements never reveals it.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,8 +33,9 @@ import pandas as pd
 from .. import columns as C
 from ..errors import AnalysisError
 
-__all__ = ["suppress", "suppressed_groups", "suppression_count", "reset_suppression_count",
-           "REASON_PRIMARY", "REASON_COMPLEMENTARY"]
+__all__ = ["suppress", "suppressed_groups", "hierarchy_pattern", "table_pattern",
+           "suppression_count", "reset_suppression_count", "REASON_PRIMARY",
+           "REASON_COMPLEMENTARY"]
 
 REASON_PRIMARY = "fewer than {min_n} respondents"
 REASON_COMPLEMENTARY = "hidden so that a suppressed cell cannot be recovered by subtraction"
@@ -157,3 +158,82 @@ def suppress(frame: pd.DataFrame, *, min_n: int, n: str = C.N,
             out.loc[hidden, column] = np.nan
     _COUNTER["cells"] += int(hidden.sum()) * max(len(values), 1)
     return out
+
+
+def hierarchy_pattern(n: Mapping[Any, int], constraints: Sequence[tuple[Any, Sequence[Any]]],
+                      *, min_n: int) -> set:
+    """Cells to hide in a set of additive constraints (``parent = sum(children)``).
+
+    Parameters
+    ----------
+    n
+        Cell key -> count (or number of respondents behind the cell).
+    constraints
+        ``(parent, children)`` pairs: the children's counts add up to the parent's. A
+        table's row total over its cells, a situation over its regions, column by column.
+    min_n
+        The study's minimum n.
+
+    Returns
+    -------
+    set
+        The keys of the cells to hide.
+
+    Notes
+    -----
+    Primary: every cell with ``0 < n < min_n``. Then, within each constraint, the rule of
+    :func:`suppressed_groups`: the smallest shown children are hidden until the hidden
+    children hold at least ``min_n`` together **and** are at least two (one hidden child
+    of a shown parent is the parent minus the others). A hidden parent whose children are
+    all shown could be recovered by adding them up, so its smallest child is hidden too.
+    The steps repeat until nothing changes. This protects every cell against subtraction
+    along each constraint; combinations of several constraints (a linear system) are
+    not checked.
+
+    Examples
+    --------
+    >>> n = {"t": 20, "a": 2, "b": 8, "c": 10}
+    >>> sorted(hierarchy_pattern(n, [("t", ["a", "b", "c"])], min_n=5))
+    ['a', 'b']
+    """
+    hidden = {k for k, v in n.items() if 0 < v < min_n}
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in constraints:
+            part = [c for c in children if n[c] > 0]
+            inside = [c for c in part if c in hidden]
+            if parent in hidden and n[parent] > 0 and not inside and part:
+                inside = [min(part, key=lambda c: (n[c], str(c)))]
+            if inside:
+                pooled = sum(n[c] for c in inside)
+                parent_shown = parent not in hidden
+                for c in sorted((c for c in part if c not in inside),
+                                key=lambda c: (n[c], str(c))):
+                    if pooled >= min_n and not (parent_shown and len(inside) == 1):
+                        break
+                    inside.append(c)
+                    pooled += n[c]
+            new = set(inside) - hidden
+            if new:
+                hidden |= new
+                changed = True
+    return hidden
+
+
+def table_pattern(rows: Mapping[Any, Sequence[int]], parents: Sequence[tuple[Any, Sequence[Any]]],
+                  *, min_n: int) -> set[tuple[Any, int]]:
+    """Hidden cells of a hierarchical table, as ``(row key, column index)``.
+
+    ``rows[key]`` is ``[total, count_1, count_2, ...]`` (the counts add up to the total);
+    ``parents`` lists ``(row, child rows)`` whose rows add up column by column (a
+    situation and its regions). Column 0 is the row total.
+    """
+    cells = {(k, j): v for k, values in rows.items() for j, v in enumerate(values)}
+    width = max((len(v) for v in rows.values()), default=0)
+    constraints = [((k, 0), [(k, j) for j in range(1, len(v))]) for k, v in rows.items()
+                   if len(v) > 1]
+    constraints += [((p, j), [(c, j) for c in children])
+                    for p, children in parents for j in range(width)]
+    return hierarchy_pattern(cells, constraints, min_n=min_n)
+

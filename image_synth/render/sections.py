@@ -31,7 +31,8 @@ Disclosure control
 ------------------
 In publish mode (``publish=True``, the default) no breakdown based on fewer than the
 study's minimum *n* respondents is shown, and complementary cells are hidden so that
-none can be recovered by subtraction (see :func:`_suppression_pattern`). Every hidden
+none can be recovered by subtraction (see
+:func:`image_synth.publish.disclosure.hierarchy_pattern`). Every hidden
 cell is counted in ``data.suppressions`` and reported by :func:`run_info`, which the
 notebook's last cell hands to :func:`image_synth.publish.record_run_info`.
 """
@@ -50,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from .. import columns as C
 from ..errors import AnalysisError
 from ..options import LANGUAGES, SCOPES, check_option
+from ..publish.disclosure import table_pattern
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -678,14 +680,8 @@ def _response_table(data: ScopedStudy, *, lang: str):
     # Every status count of 1 to min_n - 1 is hidden, and enough complementary cells
     # with it that no hidden cell can be recovered, along the row (counts add up to n)
     # or down the hierarchy (children add up to their parent, column by column).
-    cells = {(k, j): v for k, node in nodes.items()
-             for j, v in enumerate([node["n"], *node["values"]])}
-    width = 1 + len(codes)
-    constraints = [((k, 0), [(k, j) for j in range(1, width)]) for k in nodes] if codes else []
-    constraints += [((p, j), [(c, j) for c in children])
-                    for p, children in parents for j in range(width)]
-    hidden_cells = (_suppression_pattern(cells, constraints, min_n=study.min_n)
-                    if columns else set())
+    hidden_cells = (table_pattern({k: [node["n"], *node["values"]] for k, node in nodes.items()},
+                                  parents, min_n=study.min_n) if columns else set())
 
     def row(key, label, level):
         parent = level == 0 or (data.scope == "national" and level == 1)
@@ -712,43 +708,6 @@ def _response_table(data: ScopedStudy, *, lang: str):
                  for c in dict(parents)[key]]
     shown = {r["key"] for r in rows}
     return rows, [w["n"], *columns], {c for c in hidden_cells if c[0] in shown}
-
-
-def _suppression_pattern(n: dict[tuple, int], constraints: list[tuple[tuple, list[tuple]]],
-                         *, min_n: int) -> set[tuple]:
-    """Rows to hide in a hierarchy of partitions (``parent = sum(children)``).
-
-    Within each partition the rule of :func:`image_synth.publish.disclosure.suppressed_groups`
-    applies: primary ``0 < n < min_n``, then the smallest published rows (ties by key)
-    until the hidden rows together hold at least ``min_n``. Across levels, a hidden
-    parent whose children are all shown could be recovered by adding them up, so its
-    smallest child is hidden too. Both steps repeat until nothing changes; the pattern is
-    computed on the whole study, so every scope shows the same hidden rows.
-
-    TODO(lead): ``suppressed_groups`` could take the rows already hidden (``hidden=``) and
-    this function could then call it instead of repeating its rule.
-    """
-    hidden = {k for k, v in n.items() if 0 < v < min_n}
-    changed = True
-    while changed:
-        changed = False
-        for parent, children in constraints:
-            part = [c for c in children if n[c] > 0]
-            inside = [c for c in part if c in hidden]
-            if parent in hidden and n[parent] > 0 and not inside and part:
-                inside = [min(part, key=lambda c: (n[c], c))]
-            if inside:
-                pooled = sum(n[c] for c in inside)
-                for c in sorted((c for c in part if c not in inside), key=lambda c: (n[c], c)):
-                    if pooled >= min_n:
-                        break
-                    inside.append(c)
-                    pooled += n[c]
-            new = set(inside) - hidden
-            if new:
-                hidden |= new
-                changed = True
-    return hidden
 
 
 def _html_table(rows: list[dict], columns: list[str], hidden: set, *, lang: str,

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from image_synth.errors import AnalysisError, DataValidationError, OptionError
+from image_synth.publish.disclosure import hierarchy_pattern
 from image_synth.render import sections as S
 
 
@@ -98,7 +99,7 @@ def test_suppression_pattern(sizes, expected):
          ("s2",): sizes["C"] + sizes["D"], **{(k,): v for k, v in sizes.items()}}
     constraints = [(("s1",), [("A",), ("B",)]), (("s2",), [("C",), ("D",)]),
                    (("t",), [("s1",), ("s2",)])]
-    hidden = S._suppression_pattern(n, constraints, min_n=5)
+    hidden = hierarchy_pattern(n, constraints, min_n=5)
     assert {k[0] for k in hidden} == expected
 
 
@@ -107,7 +108,7 @@ def test_a_hidden_parent_hides_a_child():
     n = {("t",): 40, ("s1",): 3, ("s2",): 37, ("A",): 3, ("C",): 30, ("D",): 7}
     constraints = [(("s1",), [("A",)]), (("s2",), [("C",), ("D",)]),
                    (("t",), [("s1",), ("s2",)])]
-    hidden = S._suppression_pattern(n, constraints, min_n=5)
+    hidden = hierarchy_pattern(n, constraints, min_n=5)
     assert hidden == {("A",), ("s1",), ("s2",), ("D",)}
 
 
