@@ -32,7 +32,7 @@ _PREVIOUS_VALUES = ["mean_previous", "n_previous"]
 _RHO_VALUES = ["rho_satisfaction", "rho_ci_low", "rho_ci_high", "rho_n", "rho_yields_mean"]
 
 
-def hidden_rows(study: "Study", display: pd.DataFrame) -> set[str]:
+def hidden_rows(study: "Study", display: pd.DataFrame, *, wave: int | None = None) -> set[str]:
     """Rows of a situation or region display whose survey cells must be hidden because the
     scope could be recovered from a larger one by subtracting its published siblings.
 
@@ -47,7 +47,7 @@ def hidden_rows(study: "Study", display: pd.DataFrame) -> set[str]:
         return set()
     scope_kind = display["scope"].iloc[0]
     scope_value = display["situation"].iloc[0]
-    wave = display.attrs.get("wave", max(study.config.waves))
+    wave = wave if wave is not None else display.attrs.get("wave", max(study.config.waves))
     if scope_kind == "region":
         situation = study.config.region(scope_value).situation
         siblings = [r.id for r in study.config.regions if r.situation == situation]
@@ -57,6 +57,8 @@ def hidden_rows(study: "Study", display: pd.DataFrame) -> set[str]:
         column = C.SITUATION
     rows = display_rows(study.instrument, study.codebook)
     survey = study.survey[study.survey[C.WAVE] == wave]
+    if survey.empty:
+        return set()
     sizes = []
     for sibling in siblings:
         stats = survey_row_stats(survey[survey[column] == sibling], study, rows)
@@ -68,7 +70,8 @@ def hidden_rows(study: "Study", display: pd.DataFrame) -> set[str]:
 
 
 def protect_display(display: pd.DataFrame, *, min_n: int, publish: bool = True,
-                    extra_hidden: set[str] = frozenset()) -> pd.DataFrame:
+                    extra_hidden: set[str] = frozenset(),
+                    previous_hidden: set[str] = frozenset()) -> pd.DataFrame:
     """The joint display with survey and association cells below ``min_n`` blanked.
 
     Adds ``survey_suppressed``, ``previous_suppressed`` and ``rho_suppressed`` (bool) for
@@ -77,8 +80,10 @@ def protect_display(display: pd.DataFrame, *, min_n: int, publish: bool = True,
     out = suppress(display, min_n=min_n, n=C.N, values=_SURVEY_VALUES, enabled=publish)
     out = out.rename(columns={C.SUPPRESSED: "survey_suppressed"}).drop(
         columns="suppression_reason")
-    if publish and extra_hidden:
+    if publish and (extra_hidden or "hidden_by_scope" in out.columns):
         mask = out["row_id"].isin(extra_hidden) & ~out["survey_suppressed"]
+        if "hidden_by_scope" in out.columns:   # set per situation by the caller
+            mask |= out["hidden_by_scope"].fillna(False).astype(bool) & ~out["survey_suppressed"]
         out.loc[mask, _SURVEY_VALUES] = np.nan
         out.loc[mask, "survey_suppressed"] = True
     # the previous wave rests on its own respondents
@@ -86,6 +91,10 @@ def protect_display(display: pd.DataFrame, *, min_n: int, publish: bool = True,
     out = out.rename(columns={C.SUPPRESSED: "previous_suppressed"}).drop(
         columns="suppression_reason")
     out.loc[out["survey_suppressed"], "previous_suppressed"] = publish
+    if publish and previous_hidden:
+        mask = out["row_id"].isin(previous_hidden)
+        out.loc[mask, _PREVIOUS_VALUES] = np.nan
+        out.loc[mask, "previous_suppressed"] = True
     out = suppress(out, min_n=min_n, n="rho_n", values=_RHO_VALUES, enabled=publish)
     out = out.rename(columns={C.SUPPRESSED: "rho_suppressed"}).drop(columns="suppression_reason")
     if publish:
@@ -102,12 +111,14 @@ def _cell(text: str, cls: str = "") -> str:
 
 
 def joint_display_html(display: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-                       publish: bool = True, extra_hidden: set[str] = frozenset()) -> str:
+                       publish: bool = True, extra_hidden: set[str] = frozenset(),
+                       previous_hidden: set[str] = frozenset()) -> str:
     """The side-by-side joint display as an HTML table (with a caption and the rules).
 
     ``display`` is what :func:`image_synth.integrate.joint_display` returns.
     """
-    shown = protect_display(display, min_n=min_n, publish=publish, extra_hidden=extra_hidden)
+    shown = protect_display(display, min_n=min_n, publish=publish, extra_hidden=extra_hidden,
+                            previous_hidden=previous_hidden)
     hidden = word("suppressed", lang, min_n=min_n)
     head = ["factor", "survey", "previous", "interviews", "meetings", "other", "added_value",
             "quote", "convergence"]
@@ -148,11 +159,15 @@ def joint_display_html(display: pd.DataFrame, *, lang: str = "nl", min_n: int = 
             quote = (f"“{html.escape(r.quote)}”<br><small>{html.escape(r.quote_source_id)}"
                      f"{marker if r.quote_synthetic else ''}</small>")
         conv = html.escape(word(r.conv_survey_interviews, lang))
-        if r.conv_survey_interviews_set_by == "analyst":
+        conv_class = f"conv-{r.conv_survey_interviews}"
+        if r.survey_suppressed:
+            # the code would tell the grade of the hidden survey mean
+            conv, conv_class = hidden, "conv-silence"
+        elif r.conv_survey_interviews_set_by == "analyst":
             conv += f"*<br><small>{html.escape(r.conv_survey_interviews_rationale)}</small>"
         out.append("<tr>" + "".join(_cell(c) for c in (factor, survey, previous, interviews,
                                                         meetings, other, assoc, quote))
-                   + _cell(conv, f"conv-{r.conv_survey_interviews}") + "</tr>")
+                   + _cell(conv, conv_class) + "</tr>")
     out.append("</tbody></table>")
     notes = [html.escape(display.attrs.get("rules", ""))]
     if publish and (shown["survey_suppressed"].any() or shown["rho_suppressed"].any()):
@@ -164,10 +179,16 @@ def joint_display_html(display: pd.DataFrame, *, lang: str = "nl", min_n: int = 
 
 
 def cmo_html(table: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-             publish: bool = True) -> str:
-    """The CMO table as three columns (context, mechanism, outcome) of cited elements."""
+             publish: bool = True, extra_hidden: set[str] = frozenset()) -> str:
+    """The CMO table as three columns (context, mechanism, outcome) of cited elements.
+
+    ``extra_hidden`` are elements (row ids) hidden on the page's joint display to protect
+    other scopes; their survey numbers are hidden here too.
+    """
     shown = suppress(table, min_n=min_n, n=C.N, values=[C.N, C.MEAN, "share_top2"],
                      enabled=publish)
+    if publish and extra_hidden:
+        shown.loc[shown["element"].isin(extra_hidden), C.SUPPRESSED] = True
     columns = []
     for role in ("context", "mechanism", "outcome"):
         part = shown[shown["cmo"] == role]
@@ -255,9 +276,11 @@ def joint_heatmap(displays: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
     return fig
 
 
-def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl") -> "Figure":
+def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
+                     publish: bool = True) -> "Figure":
     """Factors x kinds of evidence; colour = share of sources (or respondents) that speak
-    to the factor."""
+    to the factor. In publish mode the survey column is left empty when it rests on
+    fewer than ``min_n`` respondents."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -266,6 +289,10 @@ def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl") -> "Figure":
 
     from ..integrate.evidence import evidence_matrix
 
+    if publish:
+        evidence = evidence.copy()
+        small = (evidence["evidence"] == "survey") & (evidence[C.N_SOURCES] < min_n)
+        evidence.loc[small, C.SHARE] = np.nan
     matrix = evidence_matrix(evidence)
     labels = evidence.drop_duplicates(C.CODE).set_index(C.CODE)[f"label_{lang}"]
     matrix.index = [labels[c] for c in matrix.index]

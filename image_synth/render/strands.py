@@ -344,6 +344,9 @@ def integration_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
         scope_kw["region"] = data.scope_value
     display = joint_display(study, wave=data.wave, **scope_kw)
     extra = hidden_rows(study, display) if publish else set()
+    previous = display.attrs.get("previous_wave")
+    previous_extra = (hidden_rows(study, display, wave=previous)
+                      if publish and previous is not None else set())
     parts = [_h3("integration-joint-display", "Joint display" if lang == "en" else
                  "Joint display: mechanismen en condities naast ervaren meerwaarde"),
              _p("Per werkzaam mechanisme en conditie: de vragenlijst (gemiddelde met 95%-"
@@ -356,20 +359,24 @@ def integration_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
                 "literature and other studies, the association with satisfaction, a quote "
                 "and the convergence of survey and interviews."),
              joint_display_html(display, lang=lang, min_n=min_n, publish=publish,
-                                extra_hidden=extra)]
+                                extra_hidden=extra, previous_hidden=previous_extra)]
     if data.scope == "national":
-        stacked = pd.concat([joint_display(study, wave=data.wave, situation=s.id, quotes=False)
-                             for s in study.config.situations], ignore_index=True)
+        frames = []
+        for level in study.config.situations:
+            frame = joint_display(study, wave=data.wave, situation=level.id, quotes=False)
+            hide = hidden_rows(study, frame) if publish else set()
+            frames.append(frame.assign(hidden_by_scope=frame["row_id"].isin(hide)))
+        stacked = pd.concat(frames, ignore_index=True)
         parts.append(_figure(joint_heatmap(stacked, lang=lang, min_n=min_n, publish=publish)))
     if data.scope != "region":
         table = cmo_table(study, wave=data.wave, lang=lang, **scope_kw)
         parts += [_h3("integration-cmo", "Context, mechanisme, uitkomst" if lang == "nl"
                       else "Context, mechanism, outcome"),
-                  cmo_html(table, lang=lang, min_n=min_n, publish=publish)]
+                  cmo_html(table, lang=lang, min_n=min_n, publish=publish, extra_hidden=extra)]
     evidence = evidence_map(_scope_all_waves(data), wave=data.wave)
     if len(evidence):
         parts += [_h3("integration-evidence-map", "Evidence map"),
-                  _figure(evidence_heatmap(evidence, lang=lang))]
+                  _figure(evidence_heatmap(evidence, lang=lang, min_n=min_n, publish=publish))]
     metas = meta_inference_table(study, situation=data.scope_value
                                  if data.scope == "situation" else None)
     if len(metas) and data.scope != "region":
