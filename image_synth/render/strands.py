@@ -93,14 +93,35 @@ def _labels(data: "ScopedStudy", lang: str) -> dict[str, str]:
     return out
 
 
+def _scoped_distribution(data: "ScopedStudy", items: list[str], *, publish: bool
+                         ) -> pd.DataFrame:
+    """The scope's distribution of ``items``; in publish mode protected across scopes."""
+    from ..quant.distributions import distribution
+    from .tables import scoped_distribution
+
+    if not publish:
+        return distribution(_survey(data), items=items, instrument=data.study.instrument)
+    study = data.study
+    survey = study.survey[study.survey[C.WAVE] == data.wave]
+    groups = [(r.situation, r.id) for r in study.config.regions]
+    scope = None if data.scope == "national" else (data.scope, data.scope_value)
+    return scoped_distribution(survey, items=items, instrument=study.instrument, groups=groups,
+                               scope=scope, min_n=study.min_n)
+
+
+def _hidden_items(dist: pd.DataFrame) -> list[str]:
+    if C.SUPPRESSED not in dist.columns:
+        return []
+    return sorted(set(dist.loc[dist[C.SUPPRESSED], C.ITEM]))
+
+
 def _distribution_block(data: "ScopedStudy", items: list[str], *, lang: str, publish: bool,
                         chart_title: str | None = None) -> str:
-    from ..quant.distributions import distribution
-    from .tables import distribution_html, likert_bars, protect_distribution
+    from .tables import distribution_html, likert_bars
 
     if not items:
         return ""
-    dist = distribution(_survey(data), items=items, instrument=data.study.instrument)
+    dist = _scoped_distribution(data, items, publish=publish)
     asked = dist.groupby(C.ITEM)[C.N_ASKED].first()
     if publish and (asked < data.study.min_n).all():
         return _p(f"Minder dan {data.study.min_n} scholen kregen deze vragen: de antwoorden "
@@ -111,10 +132,8 @@ def _distribution_block(data: "ScopedStudy", items: list[str], *, lang: str, pub
                                min_n=data.study.min_n, publish=publish)]
     if not publish or (asked >= data.study.min_n).any():
         # the chart shows what the table shows: hidden cells are left out of the bars
-        chart = dist
-        if publish:
-            chart = protect_distribution(dist, min_n=data.study.min_n, publish=True)
-            chart[C.COUNT] = chart[C.COUNT].fillna(0)
+        chart = dist.copy()
+        chart[C.COUNT] = chart[C.COUNT].fillna(0)
         parts.append(_figure(likert_bars(chart, instrument=data.study.instrument, lang=lang,
                                          min_n=data.study.min_n, publish=publish,
                                          title=chart_title)))
@@ -215,12 +234,13 @@ def conditions_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
     if not items:
         return _p("Geen condities gemeten." if lang == "nl" else "No conditions measured.")
     summary = item_summary(_survey(data), items=items, instrument=data.study.instrument)
+    hidden = _hidden_items(_scoped_distribution(data, items, publish=publish))
     return "\n".join([
         _p("Condities zijn losse stellingen; 'weet niet' telt niet mee in het gemiddelde."
            if lang == "nl" else "Conditions are single statements; 'don't know' is not "
            "counted in the mean."),
         summary_html(summary, instrument=data.study.instrument, lang=lang,
-                     min_n=data.study.min_n, publish=publish),
+                     min_n=data.study.min_n, publish=publish, hidden_items=hidden),
         _distribution_block(data, items, lang=lang, publish=publish)])
 
 

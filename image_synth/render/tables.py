@@ -71,12 +71,70 @@ def protect_distribution(dist: pd.DataFrame, *, by: Sequence[str] = (), min_n: i
     return marked
 
 
+def scoped_distribution(survey: pd.DataFrame, *, items: Sequence[str],
+                        instrument: "Instrument", groups: Sequence[tuple[str, str]],
+                        scope: tuple[str, str] | None, min_n: int) -> pd.DataFrame:
+    """The distribution of one scope, protected against subtraction from other scopes.
+
+    ``survey`` is the whole study's wave; ``groups`` lists ``(situation, region)`` of every
+    region. For each item the counts of the nation, each situation and each region form
+    one hierarchical table (regions add up to their situation, situations to the nation,
+    answers to the group's total); :func:`~image_synth.publish.disclosure.table_pattern`
+    decides which cells are hidden, and the scope's row is returned with them blanked.
+    ``scope`` is ``("situation", id)``, ``("region", id)`` or ``None`` for the nation.
+
+    Returns the :func:`~image_synth.quant.distributions.distribution` frame of the scope
+    plus ``suppressed`` (per answer) and ``n_suppressed`` (the group's n hidden).
+    """
+    from ..publish.disclosure import table_pattern
+    from ..quant.distributions import distribution
+
+    situations = sorted({s for s, _ in groups})
+    frames = {("national",): distribution(survey, items=items, instrument=instrument)}
+    by_sit = distribution(survey, items=items, instrument=instrument, by=C.SITUATION)
+    by_reg = distribution(survey, items=items, instrument=instrument, by=C.REGION)
+    for s in situations:
+        frames[("situation", s)] = by_sit[by_sit[C.SITUATION] == s]
+    for _, r in groups:
+        frames[("region", r)] = by_reg[by_reg[C.REGION] == r]
+    parents = [(("national",), [("situation", s) for s in situations])]
+    parents += [(("situation", s), [("region", r) for sit, r in groups if sit == s])
+                for s in situations]
+    key = ("national",) if scope is None else scope
+    out = frames[key].copy()
+    out[C.COUNT] = out[C.COUNT].astype("float64")
+    out[C.SHARE] = out[C.SHARE].astype("float64")
+    out[C.SUPPRESSED] = False
+    out["n_suppressed"] = False
+    for item in items:
+        codes = list(frames[("national",)].loc[lambda f: f[C.ITEM] == item, C.CODE])
+        rows = {}
+        for k, frame in frames.items():
+            part = frame[frame[C.ITEM] == item].set_index(C.CODE)[C.COUNT]
+            counts = [int(part.get(c, 0)) for c in codes]
+            rows[k] = [sum(counts), *counts]
+        hidden = table_pattern(rows, parents, min_n=min_n)
+        mask_item = out[C.ITEM] == item
+        for j, code in enumerate(codes, start=1):
+            if (key, j) in hidden:
+                cell = mask_item & (out[C.CODE] == code)
+                out.loc[cell, [C.COUNT, C.SHARE]] = np.nan
+                out.loc[cell, C.SUPPRESSED] = True
+        if (key, 0) in hidden:
+            out.loc[mask_item, "n_suppressed"] = True
+            out.loc[mask_item, [C.COUNT, C.SHARE]] = np.nan
+            out.loc[mask_item, C.SUPPRESSED] = True
+    return out
+
+
 def distribution_html(dist: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
                       lang: str = "nl", min_n: int = 5, publish: bool = True) -> str:
     """One table per item group: rows are items (and groups), columns the answers,
     cells ``count (share)``; "don't know" in its own column."""
     by_cols = [by] if by else []
-    shown = protect_distribution(dist, by=by_cols, min_n=min_n, publish=publish)
+    # a frame already protected across scopes (``scoped_distribution``) keeps its marks
+    shown = (dist if C.SUPPRESSED in dist.columns
+             else protect_distribution(dist, by=by_cols, min_n=min_n, publish=publish))
     answers = list(dict.fromkeys(zip(shown[C.CODE], shown[C.LABEL])))
     head = [word("factor", lang)] + ([word(by, lang)] if by else []) + \
         [label for _, label in answers] + ["n"]
@@ -96,17 +154,27 @@ def distribution_html(dist: pd.DataFrame, *, instrument: "Instrument", by: str |
             else:
                 row.append(f"{int(getattr(r, C.COUNT))} <small>({percent(getattr(r, C.SHARE), lang)})</small>")
         n_asked = int(part[C.N_ASKED].iloc[0])
-        row.append(_mark(min_n) if publish and 0 < n_asked < min_n else str(n_asked))
+        n_hidden = bool(part.get("n_suppressed", pd.Series([False])).iloc[0])
+        row.append(_mark(min_n) if publish and (0 < n_asked < min_n or n_hidden)
+                   else str(n_asked))
         rows.append(row)
     return _table(head, rows, cls="isx-table isx-survey isx-dist") + _note(shown, min_n, lang)
 
 
 def summary_html(summary: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
-                 lang: str = "nl", min_n: int = 5, publish: bool = True) -> str:
-    """Mean, sd, n, "don't know" and share in the top two answers per item (and group)."""
+                 lang: str = "nl", min_n: int = 5, publish: bool = True,
+                 hidden_items: Sequence[str] = ()) -> str:
+    """Mean, sd, n, "don't know" and share in the top two answers per item (and group).
+
+    ``hidden_items``: items with a hidden cell in their distribution; their summary is
+    hidden too (n, "don't know", mean and top-two share would let a reader solve for the
+    hidden counts).
+    """
     shown = suppress(summary, min_n=min_n, n=C.N,
                      values=[C.N, C.MEAN, C.SD, "share_top2", "n_dont_know"],
                      within=[C.ITEM] if by else (), enabled=publish)
+    if publish and len(hidden_items):
+        shown.loc[shown[C.ITEM].isin(hidden_items), C.SUPPRESSED] = True
     head = [word("factor", lang)] + ([word(by, lang)] if by else []) + [
         "n", "gemiddelde" if lang == "nl" else "mean", "sd", "4–5" if lang else "",
         "weet niet" if lang == "nl" else "don't know"]

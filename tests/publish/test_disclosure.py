@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from _support import determined_cells
 from image_synth.errors import AnalysisError
 from image_synth.publish.disclosure import (REASON_COMPLEMENTARY, reset_suppression_count,
                                             suppress, suppressed_groups, suppression_count)
@@ -67,43 +68,6 @@ def test_bad_column_is_named():
         suppress(pd.DataFrame({"n": [1]}), min_n=5, n="respondents")
 
 
-def _determined(rows, parents, hidden):
-    """Hidden cells that the table's additive constraints pin down exactly.
-
-    Unknowns are the hidden cells; each constraint (row total = sum of its cells, parent
-    cell = sum of children cells) with shown values gives a linear equation. A hidden cell
-    is determined when its unit vector lies in the row space of the equations.
-    """
-    import numpy as np
-
-    from image_synth.publish.disclosure import table_pattern  # noqa: F401 (documentation)
-
-    unknown = sorted(hidden, key=str)
-    index = {c: i for i, c in enumerate(unknown)}
-    equations = []
-    width = max(len(v) for v in rows.values())
-    constraints = [((k, 0), [(k, j) for j in range(1, len(v))]) for k, v in rows.items()]
-    constraints += [((p, j), [(c, j) for c in ch]) for p, ch in parents for j in range(width)]
-    for parent, children in constraints:
-        vec = np.zeros(len(unknown))
-        for cell in [parent, *children]:
-            if cell in index:
-                vec[index[cell]] += -1 if cell == parent else 1
-        if vec.any():
-            equations.append(vec)
-    if not equations:
-        return set(unknown)
-    a = np.array(equations)
-    rank = np.linalg.matrix_rank(a)
-    out = set()
-    for cell, i in index.items():
-        e = np.zeros(len(unknown))
-        e[i] = 1
-        if np.linalg.matrix_rank(np.vstack([a, e])) == rank:
-            out.add(cell)
-    return out
-
-
 def test_no_hidden_cell_is_pinned_down_in_a_region_with_two_sectors():
     from image_synth.publish.disclosure import table_pattern
 
@@ -113,7 +77,7 @@ def test_no_hidden_cell_is_pinned_down_in_a_region_with_two_sectors():
     parents = [("H", ["po", "vo"])]
     hidden = table_pattern(rows, parents, min_n=5)
     assert ("vo", 1) in hidden and ("H", 2) in hidden
-    assert _determined(rows, parents, hidden) == set()
+    assert determined_cells(rows, parents, hidden) == set()
 
 
 def test_a_single_complementary_cell_gets_a_partner():

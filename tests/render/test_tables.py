@@ -46,3 +46,38 @@ def test_likert_bars_have_alt_text():
 
     plt.close(fig)
     assert isinstance(dist, pd.DataFrame)
+
+
+def test_no_answer_count_can_be_recovered_across_scopes():
+    """Nation > situations > regions, every item of the example study (2023): the
+    pattern leaves no hidden count pinned down by the tables' sums (the review found
+    region G's answers to vis_3 recoverable as po_vo minus H minus I)."""
+    from _support import determined_cells
+
+    from image_synth.publish.disclosure import table_pattern
+
+    study = image_synth.load_study()
+    survey = study.survey[study.survey["wave"] == 2023]
+    items = [i.id for i in study.instrument.items_in_block("mechanism")][:6]
+    situations = [s.id for s in study.config.situations]
+    by_sit = distribution(survey, items=items, instrument=study.instrument, by="situation")
+    by_reg = distribution(survey, items=items, instrument=study.instrument, by="region")
+    nat = distribution(survey, items=items, instrument=study.instrument)
+    parents = [(("national",), [("situation", s) for s in situations])]
+    parents += [(("situation", s), [("region", r.id) for r in study.config.regions
+                                    if r.situation == s]) for s in situations]
+    for item in items:
+        codes = list(nat.loc[nat["item"] == item, "code"])
+        rows = {}
+        for key, frame, column in ([(("national",), nat, None)]
+                                   + [(("situation", s), by_sit, s) for s in situations]
+                                   + [(("region", r.id), by_reg, r.id)
+                                      for r in study.config.regions]):
+            part = frame[frame["item"] == item]
+            if column is not None:
+                part = part[part.iloc[:, 1] == column]
+            counts = part.set_index("code")["count"]
+            values = [int(counts.get(c, 0)) for c in codes]
+            rows[key] = [sum(values), *values]
+        hidden = table_pattern(rows, parents, min_n=5)
+        assert determined_cells(rows, parents, hidden) == set(), item
