@@ -220,10 +220,10 @@ def joint_heatmap(displays: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
     import matplotlib
 
     matplotlib.use("Agg", force=False)
+    import textwrap
+
     import matplotlib.pyplot as plt
     import seaborn as sns
-
-    import textwrap
 
     shown = protect_display(displays, min_n=min_n, publish=publish)
     label = f"label_{lang}"

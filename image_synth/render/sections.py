@@ -252,7 +252,7 @@ class FigureOutput:
     """
 
     def __init__(self, fig: Any, *, alt: str | None = None, caption: str | None = None,
-                 dpi: int = 100):
+                 dpi: int = 80):
         if alt is None:
             alt = getattr(fig, "_image_synth_alt_text", None)
             if alt is None:

@@ -160,7 +160,7 @@ def mechanisms_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
         parts.append(_h3("mechanisms-reliability", "Betrouwbaarheid en gemiddelden"
                          if lang == "nl" else "Reliability and means"))
         parts.append(reliability_html(scales, lang=lang, min_n=data.study.min_n,
-                                      publish=publish))
+                                      publish=publish, hidden=_hidden_scales(data, publish)))
     parts.append(_compare_block(data, lang=lang, publish=publish))
     inst = data.study.instrument
     for scale in (s for s in inst.scales if s.block == "mechanism"):
@@ -169,6 +169,36 @@ def mechanisms_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
         parts.append(_distribution_block(data, items, lang=lang, publish=publish,
                                          chart_title=scale.label.get(lang)))
     return "\n".join(p for p in parts if p)
+
+
+def _scope_display(data: "ScopedStudy") -> pd.DataFrame:
+    """The scope's joint display (computed once per supplement)."""
+    if "display" not in data.cache:
+        from ..integrate import joint_display
+
+        kwargs = {} if data.scope == "national" else {data.scope: data.scope_value}
+        data.cache["display"] = joint_display(data.study, wave=data.wave, **kwargs)
+    return data.cache["display"]
+
+
+def _hidden_scales(data: "ScopedStudy", publish: bool) -> set[tuple[int, str]]:
+    """(wave, scale) pairs of the scope hidden to protect sibling scopes (same pattern as
+    the joint display: :func:`image_synth.render.integration.hidden_rows`)."""
+    if not publish or data.scope == "national":
+        return set()
+    if "hidden_scales" not in data.cache:
+        from .integration import hidden_rows
+
+        display = _scope_display(data)
+        out = set()
+        for wave in sorted(data.study.config.waves):
+            if wave > data.wave:
+                continue
+            for row in hidden_rows(data.study, display, wave=wave):
+                if row.startswith("scale:"):
+                    out.add((int(wave), row.split(":", 1)[1]))
+        data.cache["hidden_scales"] = out
+    return data.cache["hidden_scales"]
 
 
 def _compare_block(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
@@ -190,9 +220,12 @@ def _compare_block(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
     except AnalysisError:
         return ""
     min_n = data.study.min_n
+    hidden = _hidden_scales(data, publish)
     rows = []
     for r in result.itertuples(index=False):
-        small = publish and (r.n_1 < min_n or r.n_2 < min_n)
+        small = publish and (r.n_1 < min_n or r.n_2 < min_n
+                             or (int(before), r.value) in hidden
+                             or (int(data.wave), r.value) in hidden)
         label = html.escape(_labels(data, lang).get(r.value, r.value))
         if not r.n_1 or not r.n_2:
             rows.append(f"<tr><th scope='row'>{label}</th><td colspan='3' class='isx-num'>"
@@ -362,7 +395,7 @@ def integration_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
         scope_kw["situation"] = data.scope_value
     elif data.scope == "region":
         scope_kw["region"] = data.scope_value
-    display = joint_display(study, wave=data.wave, **scope_kw)
+    display = _scope_display(data)
     extra = hidden_rows(study, display) if publish else set()
     previous = display.attrs.get("previous_wave")
     previous_extra = (hidden_rows(study, display, wave=previous)

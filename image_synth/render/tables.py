@@ -106,12 +106,14 @@ def scoped_distribution(survey: pd.DataFrame, *, items: Sequence[str],
     out[C.SHARE] = out[C.SHARE].astype("float64")
     out[C.SUPPRESSED] = False
     out["n_suppressed"] = False
+    # one lookup per group: (item, code) -> count (pandas indexing in the loop is slow)
+    lookup = {k: dict(zip(zip(f[C.ITEM], f[C.CODE]), f[C.COUNT])) for k, f in frames.items()}
+    national = frames[("national",)]
     for item in items:
-        codes = list(frames[("national",)].loc[lambda f: f[C.ITEM] == item, C.CODE])
+        codes = list(national.loc[national[C.ITEM] == item, C.CODE])
         rows = {}
-        for k, frame in frames.items():
-            part = frame[frame[C.ITEM] == item].set_index(C.CODE)[C.COUNT]
-            counts = [int(part.get(c, 0)) for c in codes]
+        for k, table in lookup.items():
+            counts = [int(table.get((item, c), 0)) for c in codes]
             rows[k] = [sum(counts), *counts]
         hidden = table_pattern(rows, parents, min_n=min_n)
         mask_item = out[C.ITEM] == item
@@ -194,11 +196,19 @@ def summary_html(summary: pd.DataFrame, *, instrument: "Instrument", by: str | N
 
 
 def reliability_html(scales: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-                     publish: bool = True) -> str:
-    """Scales: k items, n, Cronbach's alpha with its interval, omega, mean and sd."""
+                     publish: bool = True, hidden: Sequence[tuple[int, str]] = ()) -> str:
+    """Scales: k items, n, Cronbach's alpha with its interval, omega, mean and sd.
+
+    ``hidden``: ``(wave, scale)`` pairs hidden to protect other scopes (a region's mean
+    and n would otherwise follow from its situation minus the other regions).
+    """
     shown = suppress(scales, min_n=min_n, n=C.N,
                      values=[C.N, C.ALPHA, C.CI_LOW, C.CI_HIGH, C.OMEGA_TOTAL, C.MEAN, C.SD],
                      enabled=publish)
+    if publish and len(hidden):
+        pairs = set(hidden)
+        mask = [(int(w), sc) in pairs for w, sc in zip(shown["wave"], shown[C.SCALE])]
+        shown.loc[mask, C.SUPPRESSED] = True
     head = ["schaal" if lang == "nl" else "scale", "meting" if lang == "nl" else "wave",
             "items", "n", "alpha [95%-BI]" if lang == "nl" else "alpha [95% CI]", "omega",
             "gemiddelde" if lang == "nl" else "mean", "sd"]
