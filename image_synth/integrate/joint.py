@@ -282,7 +282,8 @@ def joint_display(study: "Study", *, situation: str | None = None, region: str |
     scoped, scope = scope_of(study, situation, region)
     rows = display_rows(study.instrument, study.codebook)
     survey_now = scoped.survey[scoped.survey[C.WAVE] == wave]
-    survey_before = scoped.survey[scoped.survey[C.WAVE] == previous] if previous else None
+    survey_before = (scoped.survey[scoped.survey[C.WAVE] == previous]
+                     if previous is not None else None)
 
     now = survey_row_stats(survey_now, study, rows)
     out = rows.assign(items=rows["items"].map(";".join), codes=rows["codes"].map(";".join))

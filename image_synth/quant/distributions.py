@@ -36,7 +36,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import AnalysisError
 from ..options import LANGUAGES, check_option
-from ..study.models import Instrument, Item
+from ..study.models import Instrument, Item, ResponseSet
 from .numeric import is_numeric_item, numeric_items
 
 __all__ = ["PROPORTION_CI_METHODS", "asked_mask", "distribution", "item_summary",
@@ -153,6 +153,16 @@ def _repeat_groups(groups: pd.DataFrame, by: list[str], each: int) -> dict[str, 
 # --------------------------------------------------------------------------- public
 
 
+def _asked_answers(frame: pd.DataFrame, item_id: str, instrument: Instrument,
+                   group_of: np.ndarray
+                   ) -> tuple[ResponseSet, np.ndarray, np.ndarray, np.ndarray]:
+    """For one item: its response set, who was asked (mask), their answer codes and group."""
+    item = instrument.item(item_id)
+    asked = asked_mask(frame, item, instrument).to_numpy()
+    return (instrument.response_set(item.response_set), asked,
+            _codes(frame, item_id)[asked], group_of[asked])
+
+
 def distribution(data: pd.DataFrame, *, items: str | Sequence[str], instrument: Instrument,
                  by: str | Sequence[str] | None = None, wave: int | None = None,
                  lang: str = "nl") -> pd.DataFrame:
@@ -242,11 +252,7 @@ def distribution(data: pd.DataFrame, *, items: str | Sequence[str], instrument: 
     n_groups = len(groups)
     pieces = []
     for item_id in items:
-        item = instrument.item(item_id)
-        rs = instrument.response_set(item.response_set)
-        asked = asked_mask(frame, item, instrument).to_numpy()
-        values = _codes(frame, item_id)[asked]
-        group = group_of[asked]
+        rs, asked, values, group = _asked_answers(frame, item_id, instrument, group_of)
         codes = [c.code for c in rs.codes]
         k = len(codes)
         n_asked = np.bincount(group, minlength=n_groups)
@@ -343,11 +349,7 @@ def item_summary(data: pd.DataFrame, *, items: str | Sequence[str], instrument: 
     n_groups = len(groups)
     pieces = []
     for item_id in items:
-        item = instrument.item(item_id)
-        rs = instrument.response_set(item.response_set)
-        asked = asked_mask(frame, item, instrument).to_numpy()
-        codes = _codes(frame, item_id)[asked]
-        group = group_of[asked]
+        rs, asked, codes, group = _asked_answers(frame, item_id, instrument, group_of)
         values = numeric_items(frame.loc[asked, [item_id]], instrument, [item_id])[
             item_id].to_numpy()
         kinds = rs.non_numeric_codes
