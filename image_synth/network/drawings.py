@@ -70,6 +70,7 @@ import networkx as nx
 import yaml
 
 from ..errors import AnalysisError, DataValidationError, Problem, StudyError
+from ..study.models import parse_yaml
 
 __all__ = [
     "DEFAULT_KIND_SYNONYMS",
@@ -445,7 +446,7 @@ def _load(path_or_mapping: Any, file: str | None) -> tuple[Any, str]:
         except OSError as exc:
             raise StudyError(f"cannot read the drawings file {name}: {exc.strerror or exc}") from exc
         try:
-            return yaml.safe_load(text), name
+            return parse_yaml(text), name
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             row = f"line {mark.line + 1}" if mark is not None else None
