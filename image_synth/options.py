@@ -16,6 +16,8 @@ MISSING = ("listwise", "pairwise")
 CI_METHODS = ("feldt", "bootstrap", "none")
 LANGUAGES = ("nl", "en")
 SCOPES = ("national", "situation", "region")
+#: image format of a supplement's figures (image_synth.render.sections.FigureOutput)
+FIGURE_FORMATS = ("svg", "png")
 #: interval for the rank-biserial correlation: Fisher-z approximation or bootstrap
 RANK_BISERIAL_CI = ("fisher_z", "bootstrap")
 #: interval for Spearman's rho: Bonett-Wright or Fieller-Hartley-Pearson variance

@@ -563,7 +563,11 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
         raise ValueError("plot_drawings() needs at least one drawing")
     ncols = max(1, min(int(ncols), len(items)))
     nrows = math.ceil(len(items) / ncols)
-    legend_h = 1.3 if legend else 0.0
+    handles = _legend_handles(items, lang) if legend else []
+    # about three legend entries fit in the width of one panel
+    legend_cols = max(1, min(len(handles), 6, 2 * ncols))
+    legend_rows = math.ceil(len(handles) / legend_cols) if handles else 0
+    legend_h = 0.4 + 0.2 * legend_rows if legend else 0.0
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(panel_size * ncols, panel_size * nrows + legend_h))
     texts = [_WORDS[lang]["figure"].format(n=len(items))]
@@ -573,8 +577,7 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
     for ax in list(axes.flat)[len(items):]:
         ax.set_axis_off()
     if legend:
-        handles = _legend_handles(items, lang)
-        fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6),
+        fig.legend(handles=handles, loc="lower center", ncol=legend_cols,
                    fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.tight_layout(rect=(0, legend_h / (panel_size * nrows + legend_h), 1, 1))
     fig.set_gid("network-drawings")

@@ -22,10 +22,12 @@ A figure in a supplement always carries a text alternative. Wrap a matplotlib fi
 description attached by :func:`image_synth.network.plot.get_alt_text` is used, and a
 figure without any description is refused). Put it in a section with
 ``Section(..., body=... + figure.to_html())``, which embeds ``<img alt="...">`` in the
-section's HTML, or display it on its own: its mime bundle is ``image/png`` with the
-alt text in the output metadata (``{"image/png": {"alt": "..."}}``), which the HTML
-exporter (:mod:`image_synth.publish.html`) writes into the ``alt`` attribute. PNGs are
-rendered without time stamps, so the same figure gives the same bytes.
+section's HTML, or display it on its own (the same ``<figure>`` as ``text/html``; with
+``format="png"`` the mime bundle is ``image/png`` with the alt text in the output
+metadata, ``{"image/png": {"alt": "..."}}``, which the HTML exporter
+(:mod:`image_synth.publish.html`) writes into the ``alt`` attribute). Figures are SVG
+by default, written without time stamps or version and with fixed element ids, so the
+same figure gives the same bytes.
 
 Disclosure control
 ------------------
@@ -44,13 +46,14 @@ import hashlib
 import html
 import io
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import columns as C
 from ..errors import AnalysisError
-from ..options import LANGUAGES, SCOPES, check_option
+from ..options import FIGURE_FORMATS, LANGUAGES, SCOPES, check_option
 from ..publish.disclosure import table_pattern
 
 if TYPE_CHECKING:
@@ -236,7 +239,8 @@ class Section:
 
 
 class FigureOutput:
-    """A matplotlib figure as a PNG with its text alternative (see the module docstring).
+    """A matplotlib figure as an SVG (or PNG) image with its text alternative (see the
+    module docstring).
 
     Parameters
     ----------
@@ -247,12 +251,21 @@ class FigureOutput:
         with :func:`image_synth.network.plot.get_alt_text`; one of the two is required.
     caption
         Optional visible caption under the figure.
+    format
+        ``"svg"`` (default: vector, text kept as text, about twice as fast to write as a
+        PNG) or ``"png"``.
     dpi
-        Resolution of the PNG.
+        Resolution of a PNG.
     """
 
+    #: matplotlib settings for SVG: text as ``<text>`` (the viewer's sans-serif font, no
+    #: glyph outlines) and element ids from a fixed salt, so the same figure gives the
+    #: same bytes.
+    SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "image_synth"}
+
     def __init__(self, fig: Any, *, alt: str | None = None, caption: str | None = None,
-                 dpi: int = 80):
+                 format: str = "svg", dpi: int = 80):
+        check_option("format", format, FIGURE_FORMATS)
         if alt is None:
             alt = getattr(fig, "_image_synth_alt_text", None)
             if alt is None:
@@ -264,10 +277,18 @@ class FigureOutput:
                                 "figure shows'")
         self.alt = str(alt).strip()
         self.caption = caption
+        self.mime = "image/svg+xml" if format == "svg" else "image/png"
         buffer = io.BytesIO()
-        # no Software/CreationDate chunks: the same figure gives the same bytes
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        self.png = buffer.getvalue()
+        if format == "svg":
+            import matplotlib
+
+            # no Date/Creator: the bytes do not depend on the day or matplotlib's version
+            with matplotlib.rc_context(self.SVG_RC):
+                fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            # no Software/CreationDate chunks: the same figure gives the same bytes
+            fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        self.data = buffer.getvalue()
         try:  # a pyplot figure would otherwise be shown a second time by the inline backend
             import matplotlib.pyplot as plt
 
@@ -277,17 +298,20 @@ class FigureOutput:
 
     @property
     def b64(self) -> str:
-        return base64.b64encode(self.png).decode("ascii")
+        return base64.b64encode(self.data).decode("ascii")
 
     def to_html(self) -> str:
         caption = (f"<figcaption>{html.escape(self.caption)}</figcaption>"
                    if self.caption else "")
-        return (f'<figure class="isx-figure"><img src="data:image/png;base64,{self.b64}" '
+        return (f'<figure class="isx-figure"><img src="data:{self.mime};base64,{self.b64}" '
                 f'alt="{html.escape(self.alt, quote=True)}">{caption}</figure>')
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None):
-        return ({"image/png": self.b64, "text/plain": self.alt},
-                {"image/png": {"alt": self.alt}})
+        if self.mime == "image/png":
+            return ({"image/png": self.b64, "text/plain": self.alt},
+                    {"image/png": {"alt": self.alt}})
+        # an SVG goes in an <img> (its ids and styles stay out of the page; real alt text)
+        return {"text/html": self.to_html(), "text/plain": self.alt}, {}
 
 
 # --------------------------------------------------------------------------------------
@@ -307,8 +331,8 @@ class ScopedStudy:
     scope, scope_value, wave
         The notebook's parameters.
     suppressions
-        One record per table in which cells were hidden: ``section``, ``table``,
-        ``cells``, ``reason``.
+        One record per section (or table) of this supplement in which cells are shown
+        as hidden: ``section``, ``table``, ``cells``, ``reason``; see :func:`run_info`.
     """
 
     study: Study
@@ -359,7 +383,6 @@ def prepare(study: str | Path | Study = "", *, scope: str = "national",
     import numpy as np
 
     check_option("scope", scope, SCOPES)
-    _reset_disclosure_count()
     random.seed(SEED)
     np.random.seed(SEED % 2**32)
     if isinstance(study, (str, Path)):
@@ -428,9 +451,8 @@ def response(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Se
     body = [f"<p>{html.escape(w['response_intro'].format(wave=data.wave))}</p>"]
     body.append(_html_table(rows, columns, hidden, lang=lang))
     n_hidden = len(hidden)
+    _record_hidden(data, "response", n_hidden, table="status")
     if n_hidden:
-        data.suppressions.append({"section": "response", "table": "status", "cells": n_hidden,
-                                  "reason": f"n < {data.study.min_n} or complementary"})
         note = w["suppressed_note"].format(mark=SUPPRESSED_MARK, k=data.study.min_n)
         count = w["suppressed_count"].format(n=n_hidden)
         body.append(f'<p class="isx-note">{html.escape(note)} {html.escape(count)}</p>')
@@ -537,22 +559,31 @@ def methods(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Sec
 def run_info(data: ScopedStudy, *, publish: bool = True) -> dict[str, Any]:
     """What the batch runner records in ``manifest.json`` for this supplement.
 
-    ``suppressed_cells`` counts every hidden cell: those of this module's tables (listed
-    per table in ``suppressions``) and those hidden through
-    :func:`image_synth.publish.disclosure.suppress` since :func:`prepare`.
+    ``suppressed_cells`` counts the cells shown as hidden in this supplement's tables
+    (marked ``isx-suppressed`` in its HTML), over the sections made from ``data`` so
+    far; ``suppressions`` lists them per section. Figures leave hidden cells out and do
+    not count.
     """
-    records = list(data.suppressions)
-    cells = sum(int(r.get("cells", 0)) for r in records)
-    try:  # cells suppressed through image_synth.publish.disclosure.suppress
-        from ..publish import disclosure
-
-        cells += int(disclosure.suppression_count())
-    except (ImportError, AttributeError):
-        pass
+    records = [r for r in data.suppressions if r["cells"]]
+    cells = sum(int(r["cells"]) for r in records)
     return {"scope": data.scope, "scope_value": data.scope_value, "wave": data.wave,
             "publish": bool(publish), "min_n": data.study.min_n,
             "suppressed_cells": cells if publish else 0,
             "suppressions": records if publish else []}
+
+
+def _record_hidden(data: ScopedStudy, section: str, cells: int, *,
+                   table: str | None = None) -> None:
+    """Record how many cells ``section`` shows as hidden (replacing an earlier record of
+    the same section and table: a section made twice is counted once)."""
+    data.suppressions[:] = [r for r in data.suppressions
+                            if (r["section"], r.get("table")) != (section, table)]
+    data.suppressions.append({"section": section, "table": table, "cells": int(cells),
+                              "reason": f"n < {data.study.min_n} or complementary"})
+
+
+#: How a hidden cell is marked in a section's HTML (``class="isx-suppressed"``).
+_HIDDEN_CELL = re.compile(r"""class=["']isx-suppressed["']""")
 
 
 # --------------------------------------------------------------------------------------
@@ -572,15 +603,6 @@ class HTMLBlock:
         return "<HTMLBlock>"
 
 
-def _reset_disclosure_count() -> None:
-    try:
-        from ..publish import disclosure
-
-        disclosure.reset_suppression_count()
-    except (ImportError, AttributeError):
-        pass
-
-
 def _strand_section(section_id: str, data: ScopedStudy, *, lang: str,
                     publish: bool) -> Section:
     """A section whose body comes from :mod:`image_synth.render.strands`."""
@@ -588,6 +610,7 @@ def _strand_section(section_id: str, data: ScopedStudy, *, lang: str,
 
     check_option("lang", lang, LANGUAGES)
     body = getattr(strands, f"{section_id}_body")(data, lang=lang, publish=publish)
+    _record_hidden(data, section_id, len(_HIDDEN_CELL.findall(body)) if publish else 0)
     return Section(section_id, _WORDS[lang][section_id], body)
 
 

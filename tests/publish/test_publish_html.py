@@ -127,9 +127,19 @@ def test_figure_output_carries_alt_text_and_same_bytes():
 
     one = FigureOutput(figure(), alt="Two bars: a 1, b 2")
     two = FigureOutput(figure(), alt="Two bars: a 1, b 2")
-    assert one.png == two.png
-    _, metadata = one._repr_mimebundle_()
-    assert metadata["image/png"]["alt"] == "Two bars: a 1, b 2"
+    assert one.data == two.data and one.data.startswith(b"<?xml")
+    svg = one.data.decode("utf-8")
+    assert "<text" in svg and "Date" not in svg and "Matplotlib v" not in svg
     assert 'alt="Two bars: a 1, b 2"' in one.to_html()
+    assert "data:image/svg+xml;base64," in one.to_html()
+    bundle, _ = one._repr_mimebundle_()
+    assert bundle["text/html"] == one.to_html()
+
+    png = FigureOutput(figure(), alt="Two bars: a 1, b 2", format="png")
+    assert png.data == FigureOutput(figure(), alt="x", format="png").data
+    assert png.data.startswith(b"\x89PNG")
+    _, metadata = png._repr_mimebundle_()
+    assert metadata["image/png"]["alt"] == "Two bars: a 1, b 2"
+    assert "data:image/png;base64," in png.to_html()
     with pytest.raises(AnalysisError, match="alt text"):
         FigureOutput(figure())
