@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..publish.disclosure import suppress
-from .labels import number, percent, word
+from .labels import hidden_cell, number, percent, word
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -119,7 +119,7 @@ def joint_display_html(display: pd.DataFrame, *, lang: str = "nl", min_n: int = 
     """
     shown = protect_display(display, min_n=min_n, publish=publish, extra_hidden=extra_hidden,
                             previous_hidden=previous_hidden)
-    hidden = word("suppressed", lang, min_n=min_n)
+    hidden = hidden_cell(min_n)
     head = ["factor", "survey", "previous", "interviews", "meetings", "other", "added_value",
             "quote", "convergence"]
     out = ['<table class="joint-display">', "<thead><tr>" +
@@ -198,10 +198,12 @@ def cmo_html(table: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
             if r.suppressed:
                 # keep the interview part; replace survey numbers
                 evidence = "; ".join(p for p in evidence.split("; ") if not p.startswith("survey"))
-                evidence = (evidence + "; " if evidence else "") + \
-                    f"survey: {word('suppressed', lang, min_n=min_n)}"
+                evidence = html.escape(evidence + "; " if evidence else "") + \
+                    f"survey: {hidden_cell(min_n)}"
+            else:
+                evidence = html.escape(evidence)
             items.append(f"<li><strong>{html.escape(r.label)}</strong><br>"
-                         f"<small>{html.escape(evidence)}</small></li>")
+                         f"<small>{evidence}</small></li>")
         columns.append(f"<td><ul>{''.join(items)}</ul></td>")
     head = "".join(f"<th>{word(r if r != 'mechanism' else 'mechanism', lang).capitalize()}</th>"
                    for r in ("context", "mechanism", "outcome"))

@@ -10,7 +10,7 @@ import math
 
 from ..options import LANGUAGES, check_option
 
-__all__ = ["word", "number", "percent", "WORDS"]
+__all__ = ["word", "number", "percent", "hidden_cell", "WORDS"]
 
 WORDS: dict[str, dict[str, str]] = {
     # joint display headers
@@ -68,6 +68,12 @@ def word(key: str, lang: str = "nl", **fmt) -> str:
     check_option("lang", lang, LANGUAGES)
     text = WORDS.get(key, {}).get(lang, key)
     return text.format(**fmt) if fmt else text
+
+
+def hidden_cell(min_n: int) -> str:
+    """The HTML of a hidden cell, ``<min_n`` marked with the class ``isx-suppressed``
+    (:func:`image_synth.render.sections.run_info` counts these marks)."""
+    return f'<span class="isx-suppressed">&lt;{min_n}</span>'
 
 
 def number(value, lang: str = "nl", digits: int = 2) -> str:

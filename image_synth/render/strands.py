@@ -187,24 +187,32 @@ def _hidden_scales(data: "ScopedStudy", publish: bool) -> set[tuple[int, str]]:
     if not publish or data.scope == "national":
         return set()
     if "hidden_scales" not in data.cache:
-        from .integration import hidden_rows
-
-        display = _scope_display(data)
         out = set()
         for wave in sorted(data.study.config.waves):
             if wave > data.wave:
                 continue
-            for row in hidden_rows(data.study, display, wave=wave):
+            for row in _hidden_rows(data, wave):
                 if row.startswith("scale:"):
                     out.add((int(wave), row.split(":", 1)[1]))
         data.cache["hidden_scales"] = out
     return data.cache["hidden_scales"]
 
 
+def _hidden_rows(data: "ScopedStudy", wave: int) -> set[str]:
+    """Rows of the scope's joint display hidden in ``wave`` to protect sibling scopes
+    (:func:`image_synth.render.integration.hidden_rows`; computed once per wave)."""
+    key = ("hidden_rows", int(wave))
+    if key not in data.cache:
+        from .integration import hidden_rows
+
+        data.cache[key] = hidden_rows(data.study, _scope_display(data), wave=wave)
+    return data.cache[key]
+
+
 def _compare_block(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
     from ..quant.compare import compare_waves
     from ..quant.scores import scale_scores
-    from .labels import number
+    from .labels import hidden_cell, number
 
     scope = _scope_all_waves(data)
     waves = sorted(scope.survey[C.WAVE].dropna().unique())
@@ -234,7 +242,7 @@ def _compare_block(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
             continue
         if small:
             rows.append(f"<tr><th scope='row'>{label}</th><td colspan='3' class='isx-num'>"
-                        f"<span class='isx-suppressed'>&lt;{min_n}</span></td></tr>")
+                        f"{hidden_cell(min_n)}</td></tr>")
             continue
         flag = (" <small>(" + ("samenstelling verschilt" if lang == "nl" else
                                "composition differs") + ")</small>"
@@ -396,9 +404,9 @@ def integration_body(data: "ScopedStudy", *, lang: str, publish: bool) -> str:
     elif data.scope == "region":
         scope_kw["region"] = data.scope_value
     display = _scope_display(data)
-    extra = hidden_rows(study, display) if publish else set()
+    extra = _hidden_rows(data, data.wave) if publish else set()
     previous = display.attrs.get("previous_wave")
-    previous_extra = (hidden_rows(study, display, wave=previous)
+    previous_extra = (_hidden_rows(data, previous)
                       if publish and previous is not None else set())
     parts = [_h3("integration-joint-display", "Joint display" if lang == "en" else
                  "Joint display: mechanismen en condities naast ervaren meerwaarde"),

@@ -77,6 +77,22 @@ def test_small_groups_and_their_complements_are_hidden(mini_study):
     assert "regio G</th><td class=\"isx-num\">9" in S.response(national, lang="nl").to_html()
 
 
+def test_run_info_counts_the_hidden_cells_the_page_shows(mini_study):
+    _set_min_n(mini_study, 5)
+    data = S.prepare(str(mini_study), scope="region", scope_value="G")
+    pages = {name: getattr(S, name)(data, lang="nl", publish=True).to_html()
+             for name in S.SECTIONS}
+    # the response table marks hidden cells with the mark, every other table with <5
+    marks = {name: len(re.findall(r"class=[\"']isx-suppressed[\"']", html))
+             for name, html in pages.items()}
+    info = S.run_info(data, publish=True)
+    by_section = {r["section"]: r["cells"] for r in info["suppressions"]}
+    assert by_section == {name: k for name, k in marks.items() if k}
+    assert info["suppressed_cells"] == sum(marks.values()) > 8
+    S.mechanisms(data, lang="en", publish=True)   # made again: counted once
+    assert S.run_info(data, publish=True)["suppressed_cells"] == info["suppressed_cells"]
+
+
 def test_publish_off_shows_everything_and_says_so(mini_study):
     _set_min_n(mini_study, 5)
     data = S.prepare(str(mini_study), scope="region", scope_value="G")
