@@ -235,8 +235,9 @@ def joint_heatmap(displays: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
         index=order, columns=situations)
     fig, ax = plt.subplots(figsize=(1.5 * len(situations) + 5, 0.5 * len(order) + 2.2))
     ax.set_facecolor("#eeeeee")   # cells without a published survey mean
+    # tick labels are set below (seaborn's "auto" would draw the figure once to thin them)
     sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=1, vmax=5,
-                linewidths=0.5, linecolor="white", ax=ax,
+                linewidths=0.5, linecolor="white", ax=ax, xticklabels=False, yticklabels=False,
                 cbar_kws={"label": "gemiddelde (1-5)" if lang == "nl" else "mean (1-5)"})
     cells = shown.set_index([label, "situation"])
     for i, row_label in enumerate(order):
@@ -300,9 +301,10 @@ def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl", min_n: int = 5
     matrix.index = [labels[c] for c in matrix.index]
     matrix.columns = [word(c, lang) for c in matrix.columns]
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8))
+    # every label (seaborn's "auto" would draw the figure once to thin them out)
     sns.heatmap(matrix.astype(float), cmap="Blues", vmin=0, vmax=1, linewidths=0.3,
-                linecolor="white", ax=ax, cbar_kws={"label": "aandeel" if lang == "nl"
-                                                    else "share"})
+                linecolor="white", ax=ax, xticklabels=True, yticklabels=True,
+                cbar_kws={"label": "aandeel" if lang == "nl" else "share"})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
