@@ -14,8 +14,9 @@ Two rules, applied to tidy frames just before rendering:
    (or nothing is left to hide). Then no single hidden row can be recovered, and the
    pooled remainder is itself based on at least ``min_n`` respondents.
 
-Every suppression is recorded with its reason, and :func:`suppression_count` tells the
-batch runner how many cells a notebook suppressed (it is written to the manifest).
+Every suppression is recorded with its reason (``suppression_reason``). How many cells
+a supplement shows as hidden is counted from its page
+(:func:`image_synth.render.sections.run_info`) and written to the manifest.
 
 The same rule protects small regions *across* supplements: a region supplement asks
 :func:`suppressed_groups` which regions of its situation must stay hidden for a given
@@ -34,23 +35,10 @@ from .. import columns as C
 from ..errors import AnalysisError
 
 __all__ = ["suppress", "suppressed_groups", "hierarchy_pattern", "table_pattern",
-           "suppression_count", "reset_suppression_count", "REASON_PRIMARY",
-           "REASON_COMPLEMENTARY"]
+           "REASON_PRIMARY", "REASON_COMPLEMENTARY"]
 
 REASON_PRIMARY = "fewer than {min_n} respondents"
 REASON_COMPLEMENTARY = "hidden so that a suppressed cell cannot be recovered by subtraction"
-
-_COUNTER = {"cells": 0}
-
-
-def suppression_count() -> int:
-    """Number of cells suppressed in this process since the last reset."""
-    return _COUNTER["cells"]
-
-
-def reset_suppression_count() -> None:
-    _COUNTER["cells"] = 0
-
 
 def suppressed_groups(sizes: Mapping[str, int] | pd.Series, *, min_n: int) -> set[str]:
     """Which groups of one partition must be hidden, primary and complementary.
@@ -156,7 +144,6 @@ def suppress(frame: pd.DataFrame, *, min_n: int, n: str = C.N,
             if not pd.api.types.is_float_dtype(out[column]):
                 out[column] = out[column].astype("float64")
             out.loc[hidden, column] = np.nan
-    _COUNTER["cells"] += int(hidden.sum()) * max(len(values), 1)
     return out
 
 
@@ -197,19 +184,21 @@ def hierarchy_pattern(n: Mapping[Any, int], constraints: Sequence[tuple[Any, Seq
     ['a', 'b']
     """
     hidden = {k for k, v in n.items() if 0 < v < min_n}
+    # each constraint's children with respondents, smallest first (ties by name): the
+    # counts never change, so the order is sorted once, not on every pass
+    ordered = [(parent, sorted((c for c in children if n[c] > 0), key=lambda c: (n[c], str(c))))
+               for parent, children in constraints]
     changed = True
     while changed:
         changed = False
-        for parent, children in constraints:
-            part = [c for c in children if n[c] > 0]
+        for parent, part in ordered:
             inside = [c for c in part if c in hidden]
             if parent in hidden and n[parent] > 0 and not inside and part:
-                inside = [min(part, key=lambda c: (n[c], str(c)))]
+                inside = [part[0]]
             if inside:
                 pooled = sum(n[c] for c in inside)
                 parent_shown = parent not in hidden
-                for c in sorted((c for c in part if c not in inside),
-                                key=lambda c: (n[c], str(c))):
+                for c in [c for c in part if c not in inside]:
                     if pooled >= min_n and not (parent_shown and len(inside) == 1):
                         break
                     inside.append(c)

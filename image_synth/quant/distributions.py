@@ -108,15 +108,15 @@ def asked_mask(data: pd.DataFrame, item: Item | str, instrument: Instrument) -> 
     except KeyError:
         raise AnalysisError(f"item {item.id!r}: asked rule {item.asked!r} is not defined "
                             "in the instrument") from None
-    mask = pd.Series(True, index=data.index)
+    mask = np.ones(len(data), dtype=bool)
     if rule.item is not None:
         if rule.item not in data.columns:
             raise AnalysisError(f"item {item.id!r} is asked of {rule.id!r}, which depends on "
                                 f"{rule.item!r}, but {rule.item!r} is not a column of the data")
-        mask &= data[rule.item].isin(list(rule.values)).fillna(False).astype(bool)
+        mask &= data[rule.item].isin(list(rule.values)).to_numpy(dtype=bool, na_value=False)
     if item.waves and C.WAVE in data.columns:
-        mask &= data[C.WAVE].isin(list(item.waves)).fillna(False).astype(bool)
-    return mask
+        mask &= data[C.WAVE].isin(list(item.waves)).to_numpy(dtype=bool, na_value=False)
+    return pd.Series(mask, index=data.index)
 
 
 def _groups(data: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, np.ndarray]:

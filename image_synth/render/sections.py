@@ -278,6 +278,7 @@ class FigureOutput:
         self.alt = str(alt).strip()
         self.caption = caption
         self.mime = "image/svg+xml" if format == "svg" else "image/png"
+        _drop_finished_layout(fig)
         buffer = io.BytesIO()
         if format == "svg":
             import matplotlib
@@ -312,6 +313,16 @@ class FigureOutput:
                     {"image/png": {"alt": self.alt}})
         # an SVG goes in an <img> (its ids and styles stay out of the page; real alt text)
         return {"text/html": self.to_html(), "text/plain": self.alt}, {}
+
+
+def _drop_finished_layout(fig: Any) -> None:
+    """``fig.tight_layout()`` leaves a placeholder layout engine behind, for which
+    ``savefig`` draws the whole figure once more before the real draw; the layout is
+    done, so the placeholder goes (a real engine, e.g. constrained layout, stays)."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)
 
 
 # --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from ..errors import AnalysisError
 from ..publish.disclosure import suppress
 from .labels import number, percent, word
 
@@ -71,6 +72,28 @@ def protect_distribution(dist: pd.DataFrame, *, by: Sequence[str] = (), min_n: i
     return marked
 
 
+def _membership(column: pd.Series, values: Sequence) -> np.ndarray:
+    """Rows of ``column`` x ``values``: 1 where the row holds the value, else 0."""
+    ids, uniques = pd.factorize(column)
+    where = uniques.get_indexer(list(values))  # -1: no row holds the value
+    return ((ids[:, None] == where) & (where >= 0)).astype(np.int64)
+
+
+def _answers(survey: pd.DataFrame, item: str, instrument: "Instrument"
+             ) -> tuple[list, np.ndarray]:
+    """An item's answer codes and respondents x codes: 1 where a respondent who was asked
+    the item gave the code (what :func:`~image_synth.quant.distributions.distribution`
+    counts)."""
+    from ..quant.distributions import asked_mask
+
+    spec = instrument.item(item)
+    codes = [c.code for c in instrument.response_set(spec.response_set).codes]
+    asked = asked_mask(survey, spec, instrument).to_numpy()
+    values = survey[item].to_numpy(dtype="float64", na_value=np.nan)
+    given = asked[:, None] & (values[:, None] == np.asarray(codes, dtype="float64"))
+    return codes, given.astype(np.int64)
+
+
 def scoped_distribution(survey: pd.DataFrame, *, items: Sequence[str],
                         instrument: "Instrument", groups: Sequence[tuple[str, str]],
                         scope: tuple[str, str] | None, min_n: int) -> pd.DataFrame:
@@ -90,42 +113,45 @@ def scoped_distribution(survey: pd.DataFrame, *, items: Sequence[str],
     from ..quant.distributions import distribution
 
     situations = sorted({s for s, _ in groups})
-    frames = {("national",): distribution(survey, items=items, instrument=instrument)}
-    by_sit = distribution(survey, items=items, instrument=instrument, by=C.SITUATION)
-    by_reg = distribution(survey, items=items, instrument=instrument, by=C.REGION)
-    for s in situations:
-        frames[("situation", s)] = by_sit[by_sit[C.SITUATION] == s]
-    for _, r in groups:
-        frames[("region", r)] = by_reg[by_reg[C.REGION] == r]
+    regions = [r for _, r in groups]
+    # the rows of the table, in the order table_pattern follows
+    keys = [("national",), *(("situation", s) for s in situations),
+            *(("region", r) for r in regions)]
+    key = ("national",) if scope is None else scope
+    if key not in set(keys):
+        raise AnalysisError(f"scope {scope!r} is not the nation or one of the situations "
+                            "and regions in groups")
     parents = [(("national",), [("situation", s) for s in situations])]
     parents += [(("situation", s), [("region", r) for sit, r in groups if sit == s])
                 for s in situations]
-    key = ("national",) if scope is None else scope
-    out = frames[key].copy()
+    if scope is None:
+        out = distribution(survey, items=items, instrument=instrument).copy()
+    else:  # "situation" and "region" name the survey's columns too
+        level = distribution(survey, items=items, instrument=instrument, by=scope[0])
+        out = level[level[scope[0]] == scope[1]].copy()
+    # respondents x rows of the table: everyone counts for the nation, then for their
+    # situation and their region
+    members = np.column_stack([np.ones((len(survey), 1), dtype=np.int64),
+                               _membership(survey[C.SITUATION], situations),
+                               _membership(survey[C.REGION], regions)])
+    hidden_cells, hidden_totals = set(), set()
+    for item in dict.fromkeys(items):
+        codes, answers = _answers(survey, item, instrument)
+        counts = (members.T @ answers).tolist()  # the item's whole table: rows x codes
+        hidden = table_pattern({k: [sum(row), *row] for k, row in zip(keys, counts)},
+                               parents, min_n=min_n)
+        hidden_cells |= {(item, code) for j, code in enumerate(codes, start=1)
+                         if (key, j) in hidden}
+        if (key, 0) in hidden:
+            hidden_totals.add(item)
+    n_hidden = out[C.ITEM].isin(hidden_totals).to_numpy()
+    blank = n_hidden | np.array([cell in hidden_cells
+                                 for cell in zip(out[C.ITEM], out[C.CODE])], dtype=bool)
     out[C.COUNT] = out[C.COUNT].astype("float64")
     out[C.SHARE] = out[C.SHARE].astype("float64")
-    out[C.SUPPRESSED] = False
-    out["n_suppressed"] = False
-    # one lookup per group: (item, code) -> count (pandas indexing in the loop is slow)
-    lookup = {k: dict(zip(zip(f[C.ITEM], f[C.CODE]), f[C.COUNT])) for k, f in frames.items()}
-    national = frames[("national",)]
-    for item in items:
-        codes = list(national.loc[national[C.ITEM] == item, C.CODE])
-        rows = {}
-        for k, table in lookup.items():
-            counts = [int(table.get((item, c), 0)) for c in codes]
-            rows[k] = [sum(counts), *counts]
-        hidden = table_pattern(rows, parents, min_n=min_n)
-        mask_item = out[C.ITEM] == item
-        for j, code in enumerate(codes, start=1):
-            if (key, j) in hidden:
-                cell = mask_item & (out[C.CODE] == code)
-                out.loc[cell, [C.COUNT, C.SHARE]] = np.nan
-                out.loc[cell, C.SUPPRESSED] = True
-        if (key, 0) in hidden:
-            out.loc[mask_item, "n_suppressed"] = True
-            out.loc[mask_item, [C.COUNT, C.SHARE]] = np.nan
-            out.loc[mask_item, C.SUPPRESSED] = True
+    out.loc[blank, [C.COUNT, C.SHARE]] = np.nan
+    out[C.SUPPRESSED] = blank
+    out["n_suppressed"] = n_hidden
     return out
 
 
@@ -291,6 +317,7 @@ def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl
     fig, ax = plt.subplots(figsize=(10, 0.6 * max(len(items), 1) + 2.0))
     labels = list(dict.fromkeys(dist.loc[dist["non_numeric"].isna(), C.LABEL]))
     colours = _diverging(len(labels))
+    bars = []  # (y, width, left, colour) of every bar, in drawing order
     for y, item in enumerate(items):
         part = dist[dist[C.ITEM] == item]
         scale = part[part["non_numeric"].isna()].sort_values(C.CODE)
@@ -303,11 +330,14 @@ def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl
         mid = k // 2
         left = -(shares[:mid].sum() + (shares[mid] / 2 if k % 2 else 0))
         for j, share in enumerate(shares):
-            ax.barh(y, share, left=left, color=cols[j], edgecolor="white", height=0.7)
+            bars.append((y, share, left, cols[j]))
             left += share
         dk = part.loc[part["non_numeric"].notna(), C.COUNT].sum() / total
         if dk:
-            ax.barh(y, dk, left=1.05, color="#8c8c8c", edgecolor="white", height=0.7)
+            bars.append((y, dk, 1.05, "#8c8c8c"))
+    if bars:  # one call for all bars (each call builds its own container, ~5 ms)
+        ys, widths, lefts, fills = zip(*bars)
+        ax.barh(ys, widths, left=lefts, color=fills, edgecolor="white", height=0.7)
     ax.set_yticks(range(len(items)))
     ax.set_yticklabels([textwrap.fill(_item_label(instrument, i, lang), 48) for i in items],
                        fontsize=8)

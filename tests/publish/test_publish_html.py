@@ -143,3 +143,16 @@ def test_figure_output_carries_alt_text_and_same_bytes():
     assert "data:image/png;base64," in png.to_html()
     with pytest.raises(AnalysisError, match="alt text"):
         FigureOutput(figure())
+
+
+def test_figure_output_draws_a_tight_layout_figure_once(monkeypatch):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().bar(["a", "b"], [1, 2])
+    fig.tight_layout()
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: (draws.append(1), original(self, r)))
+    FigureOutput(fig, alt="Two bars")
+    assert len(draws) == 1   # not once more for the placeholder layout engine

@@ -17,6 +17,7 @@ from _support import MINI
 
 from image_synth.errors import AnalysisError, OptionError
 from image_synth.quant.distributions import (
+    asked_mask,
     distribution,
     item_summary,
     multi_select_table,
@@ -111,6 +112,17 @@ def test_item_not_asked_in_a_wave(survey, instrument):
     table = distribution(survey, items="tijd", instrument=only_2022)
     assert set(table["n_asked"]) == {0}
     assert table["share"].isna().all()
+
+
+def test_asked_mask_keeps_the_index_and_counts_an_empty_rule_answer_as_not_asked(
+        survey, instrument):
+    changed = survey.copy()
+    changed.index = changed.index + 100
+    changed.loc[changed["respondent_id"] == "S001", "status"] = pd.NA   # S001 collaborates
+    mask = asked_mask(changed, "tijd", instrument)
+    assert mask.dtype == bool and mask.index.equals(changed.index)
+    # tijd is asked of the collaborating schools: 14, less S001 whose status is empty
+    assert int(mask.sum()) == 13 and not mask[changed["respondent_id"] == "S001"].any()
 
 
 def test_english_labels(survey, instrument):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import image_synth
+from image_synth.errors import AnalysisError
 from image_synth.quant.distributions import distribution
 from image_synth.render.tables import distribution_html, likert_bars, protect_distribution
 
@@ -81,3 +82,109 @@ def test_no_answer_count_can_be_recovered_across_scopes():
             rows[key] = [sum(values), *values]
         hidden = table_pattern(rows, parents, min_n=5)
         assert determined_cells(rows, parents, hidden) == set(), item
+
+
+def _scoped_by_definition(survey, *, items, instrument, groups, scope, min_n):
+    """scoped_distribution spelled out group by group: a distribution per level, each
+    group's counts picked by a mask, table_pattern's hidden cells blanked one by one."""
+    import numpy as np
+
+    from image_synth.publish.disclosure import table_pattern
+
+    situations = sorted({s for s, _ in groups})
+    national = distribution(survey, items=items, instrument=instrument)
+    by_sit = distribution(survey, items=items, instrument=instrument, by="situation")
+    by_reg = distribution(survey, items=items, instrument=instrument, by="region")
+    frames = {("national",): national}
+    frames.update({("situation", s): by_sit[by_sit["situation"] == s] for s in situations})
+    frames.update({("region", r): by_reg[by_reg["region"] == r] for _, r in groups})
+    parents = [(("national",), [("situation", s) for s in situations])]
+    parents += [(("situation", s), [("region", r) for sit, r in groups if sit == s])
+                for s in situations]
+    key = ("national",) if scope is None else scope
+    out = frames[key].copy()
+    out["count"] = out["count"].astype("float64")
+    out["share"] = out["share"].astype("float64")
+    out["suppressed"] = False
+    out["n_suppressed"] = False
+    for item in items:
+        codes = list(national.loc[national["item"] == item, "code"])
+        rows = {}
+        for k, frame in frames.items():
+            counts = frame[frame["item"] == item].set_index("code")["count"]
+            values = [int(counts.get(c, 0)) for c in codes]
+            rows[k] = [sum(values), *values]
+        hidden = table_pattern(rows, parents, min_n=min_n)
+        of_item = out["item"] == item
+        for j, code in enumerate(codes, start=1):
+            if (key, j) in hidden:
+                out.loc[of_item & (out["code"] == code), ["count", "share", "suppressed"]] = [
+                    np.nan, np.nan, True]
+        if (key, 0) in hidden:
+            out.loc[of_item, ["count", "share", "suppressed", "n_suppressed"]] = [
+                np.nan, np.nan, True, True]
+    return out
+
+
+def test_scoped_distribution_equals_its_definition_group_by_group():
+    """One count table per item for the whole hierarchy gives what a distribution per
+    level and a mask per group give, also for respondents outside the listed regions
+    (region Z), without a situation or region, in a region listed under another
+    situation, and for a listed region nobody answered from (C)."""
+    from image_synth.render.tables import scoped_distribution
+
+    study = image_synth.load_study(MINI)
+    survey = study.survey[study.survey["wave"] == 2023].copy()
+    ids = survey["respondent_id"]
+    survey.loc[ids == "S001", "region"] = "Z"
+    survey.loc[ids == "S002", "situation"] = None
+    survey.loc[ids == "S003", "region"] = None
+    survey.loc[ids == "S004", "situation"] = "po_vo"      # region A belongs to binnen_po
+    survey.loc[ids == "S005", "tijd"] = pd.NA
+    groups = [(r.situation, r.id) for r in study.config.regions] + [("binnen_po", "C")]
+    items = ["com_1", "tijd", "tevredenheid", "status"]
+    scopes = [None, ("situation", "binnen_po"), ("situation", "po_vo"),
+              *(("region", r) for _, r in groups)]
+    hidden = 0
+    for min_n in (3, 5):
+        for scope in scopes:
+            got = scoped_distribution(survey, items=items, instrument=study.instrument,
+                                      groups=groups, scope=scope, min_n=min_n)
+            want = _scoped_by_definition(survey, items=items, instrument=study.instrument,
+                                         groups=groups, scope=scope, min_n=min_n)
+            pd.testing.assert_frame_equal(got, want, check_exact=True)
+            hidden += int(got["suppressed"].sum())
+    assert hidden > 0      # the comparison covers hidden cells, not only shown ones
+
+
+def test_scoped_distribution_refuses_a_scope_outside_the_hierarchy():
+    import pytest
+
+    from image_synth.render.tables import scoped_distribution
+
+    study = image_synth.load_study(MINI)
+    groups = [(r.situation, r.id) for r in study.config.regions]
+    with pytest.raises(AnalysisError, match="'region', 'Z'"):
+        scoped_distribution(study.survey, items=["com_1"], instrument=study.instrument,
+                            groups=groups, scope=("region", "Z"), min_n=3)
+
+
+def test_likert_bars_draw_one_bar_per_answer():
+    from itertools import pairwise
+
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    study = image_synth.load_study(MINI)
+    dist = distribution(study.survey, items=["com_1", "tijd"], instrument=study.instrument,
+                        wave=2023)
+    fig = likert_bars(dist, instrument=study.instrument)
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+    # com_1: five points of the scale; tijd: five points and "don't know" (grey, at 1.05)
+    assert len(bars) == 11
+    assert [round(b.get_y() + b.get_height() / 2) for b in bars] == [0] * 5 + [1] * 6
+    assert bars[-1].get_x() == 1.05
+    # shares of each item's answers side by side: each bar starts where the last ended
+    for first, second in pairwise(bars[:5]):
+        assert abs(first.get_x() + first.get_width() - second.get_x()) < 1e-12
+    plt.close(fig)
