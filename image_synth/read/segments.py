@@ -15,7 +15,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import DataValidationError, Problem
 from ..study.models import Codebook
-from .tabular import parse_int, read_table
+from .tabular import parse_int, read_table, records
 
 __all__ = ["read_segments", "read_flat_segments"]
 
@@ -50,25 +50,30 @@ def read_segments(path: str | Path, *, codebook: Codebook | None = None,
         frame["code_name"] = frame[C.CODE]
         frame["leaf_name"] = frame[C.CODE]
     problems: list[Problem] = []
+    segment_ids = frame[C.SEGMENT_ID].tolist()
     if codebook is not None:
         index = codebook.name_index()
+        names = list(zip(frame["code_name"].tolist(), frame["leaf_name"].tolist()))
+        # a project codes thousands of segments with a few dozen codes: match each name once
+        matches = {pair: _match_code(index, *pair) for pair in dict.fromkeys(names)}
         mapped = []
-        for record in frame.itertuples(index=False):
-            code = _match_code(index, record.code_name, record.leaf_name)
+        for segment_id, (name, leaf) in zip(segment_ids, names):
+            code = matches[name, leaf]
             if code is None:
-                problems.append(Problem(file=shown, row=f"segment {record.segment_id}",
-                                        column=C.CODE, value=record.code_name,
+                problems.append(Problem(file=shown, row=f"segment {segment_id}",
+                                        column=C.CODE, value=name,
                                         message="code is not in the codebook",
                                         expected="a code id, label or qda_name of the "
                                                  "codebook"))
             mapped.append(code)
+        paths = {code: _path(codebook, code) for code in dict.fromkeys(mapped) if code}
         frame[C.CODE] = mapped
-        frame[C.CODE_PATH] = [_path(codebook, c) if c else None for c in mapped]
+        frame[C.CODE_PATH] = [paths[c] if c else None for c in mapped]
     if known_sources is not None:
-        for record in frame.itertuples(index=False):
-            if record.source_id not in known_sources:
-                problems.append(Problem(file=shown, row=f"segment {record.segment_id}",
-                                        column=C.SOURCE_ID, value=record.source_id,
+        for segment_id, source_id in zip(segment_ids, frame[C.SOURCE_ID].tolist()):
+            if source_id not in known_sources:
+                problems.append(Problem(file=shown, row=f"segment {segment_id}",
+                                        column=C.SOURCE_ID, value=source_id,
                                         message="source is not in the sources table",
                                         expected="a source_id listed in the study's sources"))
     if problems:
@@ -109,7 +114,7 @@ def read_flat_segments(path: str | Path, *, file: str | None = None) -> pd.DataF
     if problems:
         raise DataValidationError(problems)
     starts, ends = [], []
-    for row, record in enumerate(raw.to_dict("records"), start=1):
+    for row, record in enumerate(records(raw), start=1):
         for column, sink in ((C.START, starts), (C.END, ends)):
             text = str(record.get(column, "") or "")
             try:

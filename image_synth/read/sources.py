@@ -9,7 +9,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import DataValidationError, Problem
 from ..study.models import StudyConfig
-from .tabular import parse_int, read_table
+from .tabular import parse_int, read_table, records
 
 __all__ = ["read_sources", "SOURCE_TYPES"]
 
@@ -53,7 +53,7 @@ def read_sources(path: str | Path, *, study: StudyConfig | None = None,
     situations = {s.id for s in study.situations} if study else set()
     waves, participants, synthetic = [], [], []
     seen: dict[str, int] = {}
-    for row, record in enumerate(raw.to_dict("records"), start=1):
+    for row, record in enumerate(records(raw), start=1):
         sid = record[C.SOURCE_ID].strip()
         if not sid:
             problems.append(Problem(file=shown, row=row, column=C.SOURCE_ID,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import columns as C
@@ -103,15 +104,30 @@ def _read_sav(path: Path, shown: str, instrument: Instrument):
                                         "pyreadstat") from None
     problems: list[Problem] = []
     label_maps: dict[str, dict[int, int]] = {}
+    items = {i.id for i in instrument.items}
     for column, labels in meta.variable_value_labels.items():
-        if column not in {i.id for i in instrument.items}:
+        if column not in items:
             continue
         mapping, bad = _map_labels(column, labels, instrument, shown)
         problems += bad
         if mapping:
             label_maps[column] = mapping
-    text = data.astype(object).map(_cell_text)
-    return text, label_maps, problems
+    return _sav_text(data), label_maps, problems
+
+
+def _sav_text(data: pd.DataFrame) -> pd.DataFrame:
+    """Every cell of an SPSS file as text (see :func:`_cell_text`).
+
+    Numeric variables are converted once per distinct number (a survey holds a handful
+    of codes), string variables cell by cell.
+    """
+    numeric = data.select_dtypes(include="float64")
+    text = {c: data[c].astype(object).map(_cell_text) for c in data.columns
+            if c not in numeric.columns}
+    positions, numbers = pd.factorize(numeric.to_numpy().ravel())  # missing: -1, the last text
+    texts = np.array([_cell_text(float(number)) for number in numbers] + [""], dtype=object)
+    text.update(zip(numeric.columns, texts[positions].reshape(numeric.shape).T))
+    return pd.DataFrame({c: text[c] for c in data.columns}, index=data.index, dtype=object)
 
 
 def _cell_text(value) -> str:
@@ -160,7 +176,7 @@ def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | N
             label_maps: dict[str, dict[int, int]]) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     present = set(raw.columns)
-    out = pd.DataFrame(index=raw.index)
+    out: dict[str, pd.Series | pd.api.extensions.ExtensionArray] = {}
 
     for key in (C.RESPONDENT_ID, C.REGION, C.SITUATION, C.SECTOR):
         if key not in present:
@@ -191,39 +207,62 @@ def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | N
         out[C.WAVE] = pd.array([wave] * len(raw), dtype="Int64")
 
     file_wave = wave
-    if file_wave is None and C.WAVE in out and out[C.WAVE].notna().any():
-        file_wave = int(out[C.WAVE].dropna().iloc[0])
+    if file_wave is None and C.WAVE in out:
+        known = out[C.WAVE].dropna()
+        file_wave = int(known[0]) if len(known) else None
     for item in instrument.items:
         asked_now = not item.waves or file_wave is None or file_wave in item.waves
-        if item.id not in present:
-            if asked_now:
-                problems.append(Problem(file=shown, column=item.id,
-                                        message="item of the instrument is missing",
-                                        expected=f"a column {item.id!r} ({item.text.nl})"))
-            continue
-        codes, bad = _parse_codes(raw[item.id], item.id, shown, label_maps.get(item.id, {}))
-        problems += bad
-        out[item.id] = codes
-    keys = [k for k in C.SURVEY_KEYS if k in out.columns]
-    out = out[keys + [c for c in out.columns if c not in keys]]
-    out.attrs["ignored_columns"] = sorted(
+        if item.id not in present and asked_now:
+            problems.append(Problem(file=shown, column=item.id,
+                                    message="item of the instrument is missing",
+                                    expected=f"a column {item.id!r} ({item.text.nl})"))
+    codes, bad = _parse_codes(raw[[i.id for i in instrument.items if i.id in present]],
+                              shown, label_maps)
+    problems += bad
+    out.update(codes)
+    keys = [k for k in C.SURVEY_KEYS if k in out]
+    frame = pd.DataFrame({c: out[c] for c in keys + [c for c in out if c not in keys]},
+                         index=raw.index)
+    frame.attrs["ignored_columns"] = sorted(
         present - {i.id for i in instrument.items} - set(C.SURVEY_KEYS))
-    return out.reset_index(drop=True), problems
+    return frame.reset_index(drop=True), problems
 
 
-def _parse_codes(values: pd.Series, column: str, shown: str,
-                 mapping: dict[int, int]) -> tuple[pd.Series, list[Problem]]:
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _parse_codes(texts: pd.DataFrame, shown: str, label_maps: dict[str, dict[int, int]]
+                 ) -> tuple[dict[str, pd.api.extensions.ExtensionArray], list[Problem]]:
+    """Answer codes of the item columns ``texts``, the file's codes mapped by ``label_maps``.
+
+    Each distinct text is parsed once for all columns (a survey holds a handful of codes);
+    every cell that is not a whole number is reported with its row and column.
+    """
+    cells = texts.to_numpy(dtype=object)
+    positions, distinct = pd.factorize(cells.ravel(), use_na_sentinel=False)
+    positions = positions.reshape(cells.shape)
     parsed: list[int | None] = []
-    problems = []
-    for row, text in enumerate(values, start=1):
+    unreadable = np.zeros(len(distinct), dtype=bool)
+    for n, text in enumerate(distinct):
         try:
             code = parse_int(str(text))
         except ValueError:
-            problems.append(Problem(file=shown, row=row, column=column, value=text,
-                                    message="text in a coded item",
-                                    expected="a whole-number answer code"))
             code = None
-        if code is not None:
-            code = mapping.get(code, code)
+            unreadable[n] = True
+        if code is not None and not _INT64_MIN <= code <= _INT64_MAX:
+            code = None   # a whole number, but far outside any response set
+            unreadable[n] = True
         parsed.append(code)
-    return pd.Series(pd.array(parsed, dtype="Int64"), index=values.index), problems
+    unmapped = pd.array(parsed, dtype="Int64")
+    codes: dict[str, pd.api.extensions.ExtensionArray] = {}
+    problems: list[Problem] = []
+    for n, column in enumerate(texts.columns):
+        mapping = label_maps.get(column)
+        distinct_codes = (pd.array([mapping.get(c, c) for c in parsed], dtype="Int64")
+                          if mapping else unmapped)
+        codes[column] = distinct_codes.take(positions[:, n])
+        problems += [Problem(file=shown, row=int(row) + 1, column=column, value=cells[row, n],
+                             message="text in a coded item",
+                             expected="a whole-number answer code")
+                     for row in np.flatnonzero(unreadable[positions[:, n]])]
+    return codes, problems

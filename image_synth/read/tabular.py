@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -129,6 +130,16 @@ def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
                                expected="an .xlsx file saved by Excel or LibreOffice") from None
     return frame.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
                      else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
+
+
+def records(frame: pd.DataFrame) -> Iterator[dict]:
+    """The rows of a frame of text (as :func:`read_table` gives it) as dicts.
+
+    The same as ``frame.to_dict("records")``, built from whole columns: ``to_dict`` boxes
+    every cell on its own, which costs more than the checks a reader runs on the rows.
+    """
+    columns = [frame[c].tolist() for c in frame.columns]
+    return (dict(zip(frame.columns, cells)) for cells in zip(*columns))
 
 
 def parse_int(text: str) -> int | None:

@@ -239,3 +239,142 @@ def test_xlsx_zip_bomb_is_refused(tmp_path, instrument):
         read_survey(path, instrument=instrument, wave=2023)
     assert "bomb.xlsx!xl/worksheets/sheet1.xml" in str(info.value)
     assert "compression ratio" in str(info.value)
+
+
+# ------------------------------------------------------- distinct texts, quick validation
+
+# texts parse_int reads as a code (each an allowed code of com_1, com_2 and status) ...
+READABLE_CELLS = ["3,0", " 2 ", "", "+3", "03", "2.00", "٣", "1.0", " "]
+# ... and texts it refuses
+UNREADABLE_CELLS = ["abc", "3.5", "1e3", "- 3", "3 4", "nan", ",5", "1,", "99999999999999999999"]
+
+
+def _scatter(path: Path, texts: list[str], columns: list[str]) -> list[tuple[int, str, str]]:
+    """Write every text into two cells of different rows and columns; returns the edits."""
+    edits = []
+    for n, text in enumerate(texts):
+        for row, column in ((n % 20 + 1, columns[n % len(columns)]),
+                            ((n + 9) % 20 + 1, columns[(n + 1) % len(columns)])):
+            edit_csv(path, row, column, text)
+            edits.append((row, column, text))
+    return edits
+
+
+def test_codes_are_parse_int_of_each_cell(tmp_path, instrument, config):
+    from image_synth.read.tabular import parse_int, read_table
+
+    path = _csv(tmp_path)
+    _scatter(path, READABLE_CELLS, ["com_1", "com_2", "status"])
+    frame = read_survey(path, instrument=instrument, wave=2023, study=config)
+    raw = read_table(path)
+    for item in ("com_1", "com_2", "status", "tijd"):
+        expected = [parse_int(text) for text in raw[item]]
+        assert [None if pd.isna(v) else v for v in frame[item]] == expected, item
+        assert str(frame[item].dtype) == "Int64"
+
+
+def test_every_unreadable_cell_is_reported(tmp_path, instrument, config):
+    path = _csv(tmp_path)
+    edits = _scatter(path, UNREADABLE_CELLS, ["com_1", "tevredenheid", "functie_ib"])
+    edit_csv(path, 3, "com_3", "7")  # readable, but no code of the response set
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
+    found = [(p.row, p.column, p.value) for p in info.value.problems
+             if p.message == "text in a coded item"]
+    assert found == sorted(edits, key=lambda edit: (edit[0], edit[1]))
+    (not_allowed,) = [p for p in info.value.problems if p.message == "value not allowed"]
+    assert (not_allowed.row, not_allowed.column, not_allowed.value) == (3, "com_3", 7)
+
+
+def test_sav_codes_swapped_by_label(tmp_path, instrument, config):
+    base = read_survey(MINI / "survey_2023.csv", instrument=instrument, wave=2023, study=config)
+    frame = base.drop(columns=["wave"]).astype(object)
+    for col in frame.columns[4:]:
+        frame[col] = pd.to_numeric(frame[col].astype("Float64")).astype("float64")
+    frame.loc[2, "com_1"] = 9.0
+    expected = pd.array(frame["com_1"], dtype="Int64").tolist()  # 1 and 9 both present
+    # this file numbers "weet niet" 1 and "helemaal niet van toepassing" 9: the reverse
+    frame["com_1"] = frame["com_1"].replace({1.0: 9.0, 9.0: 1.0})
+    frame.loc[0, "com_2"] = 2.5
+    frame.loc[1, "com_2"] = np.nan
+    labels = {"com_1": {1.0: "weet niet", 9.0: "helemaal niet van toepassing"}}
+    path = tmp_path / "swapped.sav"
+    _write_sav(path, frame, labels, {})
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config)
+    assert [(p.row, p.column, p.value) for p in info.value.problems] == [(1, "com_2", "2.5")]
+    frame.loc[0, "com_2"] = 2.0
+    _write_sav(path, frame, labels, {})
+    read_back = read_survey(path, instrument=instrument, wave=2023, study=config)
+    assert read_back["com_1"].tolist() == expected
+    assert pd.isna(read_back.loc[1, "com_2"]) and read_back.loc[0, "com_2"] == 2
+
+
+def _problems_item_by_item(frame, instrument, config):
+    """survey_problems without its quick first schema: survey_schema, cell by cell."""
+    import pandera.pandas as pa
+
+    from image_synth.validate import problems_from_schema_errors, survey_schema
+
+    try:
+        survey_schema(instrument, config, columns=list(frame.columns)).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return problems_from_schema_errors(exc, frame, file="f", instrument=instrument,
+                                           study=config)
+    return []
+
+
+def _frames_to_validate(base: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    frames = {"valid": base, "no rows": base.iloc[:0]}
+    frames["code not allowed"] = base.assign(com_1=base["com_1"].replace(2, 6))
+    frames["code and wave"] = frames["code not allowed"].assign(
+        wave=base["wave"].replace(2023, 2021))
+    frames["code and region"] = frames["code not allowed"].assign(
+        region=base["region"].replace("B", "Q"))
+    frames["float column"] = base.assign(tijd=base["tijd"].astype("Float64"))
+    frames["text column"] = base.assign(status=base["status"].astype(str))
+    frames["huge code"] = base.assign(com_2=base["com_2"].replace(3, 2**60))
+    frames["duplicate"] = base.assign(respondent_id=base["respondent_id"].replace("S002",
+                                                                                  "S001"))
+    return frames
+
+
+def test_quick_schema_agrees_with_item_by_item_schema(instrument, config):
+    import pandera.pandas as pa
+
+    from image_synth.validate import _screening_schema, survey_problems, survey_schema
+
+    base = read_survey(MINI / "survey_2023.csv", instrument=instrument, wave=2023, study=config)
+    for name, frame in _frames_to_validate(base).items():
+        for study in (config, None):
+            columns = list(frame.columns)
+            passes = []
+            for schema in (_screening_schema(instrument, study, columns),
+                           survey_schema(instrument, study, columns=columns)):
+                try:
+                    schema.validate(frame, lazy=True)
+                    passes.append(True)
+                except pa.errors.SchemaErrors:
+                    passes.append(False)
+            assert passes[0] == passes[1], name
+            assert passes[0] == (name in ("valid", "no rows")), name
+            expected = _problems_item_by_item(frame, instrument, study)
+            found = survey_problems(frame, instrument=instrument, study=study, file="f")
+            assert [(p, type(p.value)) for p in found] == [
+                (p, type(p.value)) for p in expected], name
+
+
+def test_sav_text_is_cell_text_of_every_cell():
+    from image_synth.read.survey import _cell_text, _sav_text
+
+    data = pd.DataFrame({
+        "code": [1.0, 2.0, np.nan, 1.0, -0.0, 0.0],
+        "odd": [2.5, 1e12, np.inf, -3.0, 1e-05, np.nan],
+        "name": pd.Series(["S1", "", np.nan, "S1", " S2 ", "x"], dtype="str"),
+        "empty": [np.nan] * 6,
+    })
+    for frame in (data, data.iloc[:0], data[["name"]], data[["code"]]):
+        expected = frame.astype(object).map(_cell_text)
+        found = _sav_text(frame)
+        assert list(found.columns) == list(frame.columns)
+        assert found.to_numpy().tolist() == expected.to_numpy().tolist()
