@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from .joint import joint_display, scope_of
+from .joint import _sources_by_code, _survey_of_wave, joint_display, scope_of
 
 if TYPE_CHECKING:
     from ..study.load import Study
@@ -78,7 +78,7 @@ def _element(scope, cmo, element, label, kind, items, n, mean, share, k, n_sourc
 def _survey_outcomes(scoped, study, wave, scope, lang) -> list[dict]:
     from ..quant.numeric import item_range, numeric_items
 
-    survey = scoped.survey[scoped.survey[C.WAVE] == wave]
+    survey = _survey_of_wave(scoped.survey, wave)
     out = []
     for block in ("satisfaction", "yield"):
         for item in study.instrument.items_in_block(block):
@@ -107,17 +107,18 @@ def _coded_elements(scoped, study, wave, scope, lang) -> list[dict]:
         return []
     segs = scoped.segments[scoped.segments[C.SOURCE_ID].isin(sources[C.SOURCE_ID])]
     tally = mentions(segs, sources, codebook=study.codebook, by=(), rollup="code")
-    tally = tally.set_index(C.CODE)
-    ids = segs.groupby(C.CODE)[C.SOURCE_ID].apply(lambda s: ";".join(sorted(set(s))))
+    counts = dict(zip(tally[C.CODE], zip(tally[C.K_SOURCES], tally[C.N_SOURCES])))
+    # the sources coded with the code itself (the counts include its descendants)
+    coded_by = _sources_by_code(segs)
     out = []
     parents = {c.parent for c in study.codebook.codes}
     for code in study.codebook.codes:
         cmo = _CODE_ROLE.get(code.category or "")
         # grouping codes (with children) are headings, not elements
-        if cmo is None or code.id not in tally.index or code.id in parents:
+        if cmo is None or code.id not in counts or code.id in parents:
             continue
-        k = int(tally.loc[code.id, C.K_SOURCES])
+        k, n_sources = counts[code.id]
         out.append(_element(scope, cmo, f"code:{code.id}", code.label.get(lang), code.category,
-                            "", 0, np.nan, np.nan, k, int(tally.loc[code.id, C.N_SOURCES]),
-                            ids.get(code.id, "")))
+                            "", 0, np.nan, np.nan, int(k), int(n_sources),
+                            ";".join(sorted(coded_by.get(code.id, ())))))
     return out

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..errors import DataValidationError, Problem
-from .rows import descendants
+from ..errors import AnalysisError, DataValidationError, Problem
+from .joint import _sources_by_code, _survey_of_wave
+from .rows import _children_of, _descendants_in
 
 if TYPE_CHECKING:
     from ..study.load import Study
@@ -49,43 +50,67 @@ def evidence_map(study: "Study", *, wave: int | None = None,
         as ``k_sources``, the wave's respondents as ``n_sources``), ``present`` (bool),
         ``source_ids`` (or the linked item ids for the survey).
     """
-    from ..quant.numeric import numeric_items
-
     if study.codebook is None:
         return pd.DataFrame(columns=["code", "evidence"])
     wave = wave or max(study.config.waves)
-    survey = study.survey[study.survey[C.WAVE] == wave]
+    survey = _survey_of_wave(study.survey, wave)
     codes = [c for c in study.codebook.codes
              if c.category and (categories is None or c.category in categories)]
+    # found once for all codes: the sources of each code, the codes' linked items and
+    # their respondents, the sources of each kind
+    coded_by = _sources_by_code(study.segments)
+    children = _children_of(study.codebook)
+    items_of = [_linked_items(study, code.links) for code in codes]
+    answered_of = _answered(survey, study, items_of)
+    kinds = {}
+    for kind in EVIDENCE_KINDS[1:]:
+        sources = study.sources[study.sources[C.SOURCE_TYPE] == kind]
+        if kind in ("interview", "reflection_meeting"):
+            sources = sources[sources[C.WAVE] == wave]
+        kinds[kind] = (set(sources[C.SOURCE_ID]), len(sources))
     rows = []
-    for code in codes:
-        family = descendants(study.codebook, code.id)
-        segs = study.segments[study.segments[C.CODE].isin(family)]
+    for code, items, answered in zip(codes, items_of, answered_of):
+        # the sources coded with the code or any code below it
+        mentioning = set().union(*(coded_by.get(c, ())
+                                   for c in _descendants_in(children, code.id)))
         base = {C.CODE: code.id, "label_nl": code.label.nl, "label_en": code.label.en or
                 code.label.nl, C.CATEGORY: code.category}
-        items = _linked_items(study, code.links)
-        answered = 0
-        if items and len(survey):
-            present = [i for i in items if i in survey.columns]
-            if present:
-                answered = int(numeric_items(survey, study.instrument, items=present)
-                               .notna().any(axis=1).sum())
         rows.append({**base, "evidence": "survey", C.K_SOURCES: answered,
                      C.N_SOURCES: len(survey), "present": answered > 0,
                      "source_ids": ";".join(items)})
-        for kind in EVIDENCE_KINDS[1:]:
-            sources = study.sources[study.sources[C.SOURCE_TYPE] == kind]
-            if kind in ("interview", "reflection_meeting"):
-                sources = sources[sources[C.WAVE] == wave]
-            hit = sorted(set(segs[C.SOURCE_ID]) & set(sources[C.SOURCE_ID]))
+        for kind, (ids, n_sources) in kinds.items():
+            hit = sorted(mentioning & ids)
             rows.append({**base, "evidence": kind, C.K_SOURCES: len(hit),
-                         C.N_SOURCES: len(sources), "present": bool(hit),
+                         C.N_SOURCES: n_sources, "present": bool(hit),
                          "source_ids": ";".join(hit)})
     out = pd.DataFrame(rows)
     out[C.SHARE] = np.where(out[C.N_SOURCES] > 0,
                             out[C.K_SOURCES] / out[C.N_SOURCES].where(out[C.N_SOURCES] > 0, 1),
                             np.nan)
     return out
+
+
+def _answered(survey: pd.DataFrame, study: "Study", item_lists: list[list[str]]) -> list[int]:
+    """Per list of items: the respondents who answer at least one of them with a number
+    (items that are not survey columns left out). Every item is converted once."""
+    from ..quant.numeric import numeric_items
+
+    present = [[i for i in items if i in survey.columns] for items in item_lists]
+    wanted = list(dict.fromkeys(i for items in present for i in items))
+    if not wanted or not len(survey):
+        return [0] * len(item_lists)
+    try:
+        numbers = numeric_items(survey, study.instrument, items=wanted)
+    except AnalysisError:
+        # raise the error of the first list that fails, naming only its items
+        for items in present:
+            if items:
+                numeric_items(survey, study.instrument, items=items)
+        raise
+    answers = numbers.notna().to_numpy()
+    column = {item: n for n, item in enumerate(wanted)}
+    return [int(answers[:, [column[i] for i in items]].any(axis=1).sum()) if items else 0
+            for items in present]
 
 
 def _linked_items(study: "Study", links: tuple[str, ...]) -> list[str]:

@@ -24,10 +24,20 @@ ROW_CATEGORIES = {"working_factor": "mechanism", "condition": "condition"}
 
 def descendants(codebook: Codebook, code: str) -> list[str]:
     """``code`` and every code below it in the codebook tree."""
+    return _descendants_in(_children_of(codebook), code)
+
+
+def _children_of(codebook: Codebook) -> dict[str, list[str]]:
+    """Parent id -> the ids of its children, in codebook order."""
     children: dict[str, list[str]] = {}
     for c in codebook.codes:
         if c.parent is not None:
             children.setdefault(c.parent, []).append(c.id)
+    return children
+
+
+def _descendants_in(children: dict[str, list[str]], code: str) -> list[str]:
+    """:func:`descendants`, from the children map of :func:`_children_of` (built once)."""
     out, stack = [], [code]
     while stack:
         current = stack.pop()
@@ -50,10 +60,11 @@ def display_rows(instrument: Instrument, codebook: Codebook | None) -> pd.DataFr
         the survey items behind the row).
     """
     linked: dict[str, list[str]] = {}
+    children = _children_of(codebook) if codebook is not None else {}
     if codebook is not None:
         for code in codebook.codes:
             for link in code.links:
-                linked.setdefault(link, []).extend(descendants(codebook, code.id))
+                linked.setdefault(link, []).extend(_descendants_in(children, code.id))
     rows = []
     for scale in instrument.scales:
         if scale.block != "mechanism":
@@ -73,7 +84,7 @@ def display_rows(instrument: Instrument, codebook: Codebook | None) -> pd.DataFr
             if kind is None or code.id in covered or code.id in parents:
                 continue
             rows.append(_row(f"code:{code.id}", kind, None, code.label,
-                             descendants(codebook, code.id), []))
+                             _descendants_in(children, code.id), []))
     return pd.DataFrame(rows, columns=["row_id", "row_kind", "target", "label_nl", "label_en",
                                        "codes", "items"])
 

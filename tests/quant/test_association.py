@@ -235,6 +235,29 @@ def test_associations_match_scipy_and_exclude_dont_know(survey, instrument):
     assert row["p_value"] == pytest.approx(want.pvalue, rel=1e-10)
 
 
+def test_rank_correlation_is_spearmanr_to_the_last_bit():
+    # associations() computes spearmanr's steps itself (it is called for every pair of
+    # every scope); rho and p must be spearmanr's, bit for bit, ties and all
+    rng = np.random.default_rng(7)
+    checked = 0
+    for i in range(1000):
+        n = int(rng.integers(3, 300))
+        x = rng.integers(1, int(rng.choice([3, 6, 1000])), n) / int(rng.integers(1, 4))
+        y = rng.integers(1, int(rng.choice([3, 5, 8])), n).astype(float)
+        if i % 4 == 0:
+            y = np.where(rng.random(n) < 0.6, x, y)
+        if i % 50 == 0:
+            y = x if i % 100 else -x          # rho = +-1: p = 0
+        if np.all(x == x[0]) or np.all(y == y[0]):
+            continue
+        want = stats.spearmanr(x, y)
+        got = association_module._rank_correlation(x, y)
+        assert repr(got) == repr((float(want.statistic), float(want.pvalue))), (n, i)
+        assert np.array_equal(association_module._mid_ranks(x), stats.rankdata(x))
+        checked += 1
+    assert checked > 800
+
+
 def test_default_predictors_and_outcomes_come_from_the_blocks(survey, instrument):
     table = associations(survey, instrument=instrument, by="situation", min_n=10)
     assert list(dict.fromkeys(table["predictor"])) == ["communicatie", "vertrouwen", "tijd"]
