@@ -308,7 +308,8 @@ def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl", min_n: int = 5
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
-    ax.tick_params(axis="x", rotation=30)
+    # slanted labels end under their column (centred ones overlap their neighbours)
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
     fig.tight_layout()
     _set_alt(fig, "Bewijskaart: factoren tegen soorten bronnen; de kleur is het aandeel bronnen "
                   "dat de factor noemt." if lang == "nl" else
