@@ -18,7 +18,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import AnalysisError
 from ..publish.disclosure import suppress
-from .labels import number, percent, word
+from .labels import hidden_cell, number, percent, word
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["distribution_html", "summary_html", "reliability_html", "association_html",
            "change_html", "likert_bars", "measures_html"]
-
-
-def _mark(min_n: int) -> str:
-    return f'<span class="isx-suppressed">&lt;{min_n}</span>'
 
 
 def _table(head: Sequence[str], rows: list[list[str]], cls: str = "isx-table") -> str:
@@ -178,12 +174,12 @@ def distribution_html(dist: pd.DataFrame, *, instrument: "Instrument", by: str |
             if r is None:
                 row.append("")
             elif getattr(r, C.SUPPRESSED):
-                row.append(_mark(min_n))
+                row.append(hidden_cell(min_n))
             else:
                 row.append(f"{int(getattr(r, C.COUNT))} <small>({percent(getattr(r, C.SHARE), lang)})</small>")
         n_asked = int(part[C.N_ASKED].iloc[0])
         n_hidden = bool(part.get("n_suppressed", pd.Series([False])).iloc[0])
-        row.append(_mark(min_n) if publish and (0 < n_asked < min_n or n_hidden)
+        row.append(hidden_cell(min_n) if publish and (0 < n_asked < min_n or n_hidden)
                    else str(n_asked))
         rows.append(row)
     return _table(head, rows, cls="isx-table isx-survey isx-dist") + _note(shown, min_n, lang)
@@ -212,7 +208,7 @@ def summary_html(summary: pd.DataFrame, *, instrument: "Instrument", by: str | N
         if by:
             row.append(html.escape(str(getattr(r, by))))
         if getattr(r, C.SUPPRESSED):
-            row += [_mark(min_n)] * 5
+            row += [hidden_cell(min_n)] * 5
         else:
             row += [str(int(getattr(r, C.N))), number(getattr(r, C.MEAN), lang),
                     number(getattr(r, C.SD), lang), percent(r.share_top2, lang),
@@ -244,7 +240,7 @@ def reliability_html(scales: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
         if not getattr(r, "reported", True):
             label += " <small>(" + ("niet betrouwbaar" if lang == "nl" else "not reliable") + ")</small>"
         if getattr(r, C.SUPPRESSED):
-            rows.append([label, str(r.wave), str(r.k_items)] + [_mark(min_n)] * 5)
+            rows.append([label, str(r.wave), str(r.k_items)] + [hidden_cell(min_n)] * 5)
             continue
         rows.append([label, str(r.wave), str(r.k_items), str(int(r.n)),
                      f"{number(r.alpha, lang)} [{number(r.ci_low, lang)}–{number(r.ci_high, lang)}]",
@@ -270,7 +266,7 @@ def association_html(assoc: pd.DataFrame, *, labels: dict[str, str], lang: str =
             if r is None:
                 row.append("")
             elif getattr(r, C.SUPPRESSED):
-                row.append(_mark(min_n))
+                row.append(hidden_cell(min_n))
             else:
                 row.append(f"{number(r.rho, lang)}<br><small>[{number(r.ci_low, lang)}–"
                            f"{number(r.ci_high, lang)}]; n = {int(r.n)}</small>")
