@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_study": "image_synth.study.load",
     "Study": "image_synth.study.load",
+    "compute": "image_synth.results.compute",
+    "ScopeResults": "image_synth.results.compute",
     "read_survey": "image_synth.read.survey",
     "read_qdpx": "image_synth.read.refi",
     "reliability": "image_synth.quant.reliability",

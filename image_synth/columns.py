@@ -46,6 +46,8 @@ CODE_PATH = "code_path"
 PARENT = "parent"
 CATEGORY = "category"
 ITEM = "item"
+#: which kind of non-numeric answer a code is ("dont_know", "not_applicable"), else missing
+NON_NUMERIC = "non_numeric"
 SCALE = "scale"
 BLOCK = "block"
 MEETING = "meeting"

@@ -461,5 +461,6 @@ def joint_display(study: "Study", *, situation: str | None = None, region: str |
                           if overrides is not None and len(overrides) else None,
                           pair_columns=PAIR_COLUMNS)
     out.attrs["rules"] = rules_text(rules)
+    out.attrs["convergence_rules"] = rules
     out.attrs["wave"], out.attrs["previous_wave"] = wave, previous
     return out

@@ -1,9 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
 #     notebook_metadata_filter: kernelspec,jupytext
-#     cell_metadata_filter: tags,-all
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -18,42 +23,46 @@ wave: int = 2023  # measurement wave (meting)
 lang: str = "nl"  # language of the supplement: "nl" or "en"
 publish: bool = True  # True: publication rules on; False: all numbers, not for publication
 
-# %%
+# %% tags=["remove-cell"]
 from image_synth.publish import record_run_info
 from image_synth.render import sections
+from image_synth.results import compute
 
-data = sections.prepare(study, scope=scope, scope_value=scope_value, wave=wave)
-sections.title(data, lang=lang, publish=publish)
-
-# %%
-sections.response(data, lang=lang, publish=publish)
+results = compute(study, scope=scope, scope_value=scope_value, wave=wave, publish=publish)
+sections.notebook_style()
 
 # %%
-sections.situations(data, lang=lang, publish=publish)
+sections.title(results, lang=lang)
 
 # %%
-sections.mechanisms(data, lang=lang, publish=publish)
+sections.response(results, lang=lang)
 
 # %%
-sections.conditions(data, lang=lang, publish=publish)
+sections.situations(results, lang=lang)
 
 # %%
-sections.added_value(data, lang=lang, publish=publish)
+sections.mechanisms(results, lang=lang)
 
 # %%
-sections.policy(data, lang=lang, publish=publish)
+sections.conditions(results, lang=lang)
 
 # %%
-sections.qualitative(data, lang=lang, publish=publish)
+sections.added_value(results, lang=lang)
 
 # %%
-sections.integration(data, lang=lang, publish=publish)
+sections.policy(results, lang=lang)
 
 # %%
-sections.networks(data, lang=lang, publish=publish)
+sections.qualitative(results, lang=lang)
 
 # %%
-sections.methods(data, lang=lang, publish=publish)
+sections.integration(results, lang=lang)
 
 # %%
-record_run_info(sections.run_info(data, publish=publish))
+sections.networks(results, lang=lang)
+
+# %%
+sections.methods(results, lang=lang)
+
+# %%
+record_run_info(results.run_info())

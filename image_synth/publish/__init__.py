@@ -17,7 +17,7 @@ Modules, one concern each:
 :mod:`~image_synth.publish.html`
     nbconvert export: no code, prompts, errors or stderr; table of contents; ``lang``;
     alt text on figures; nothing loaded from the internet; machine paths scrubbed.
-:mod:`~image_synth.publish.disclosure`
+:mod:`~image_synth.disclosure.rules`
     disclosure control for published tables.
 
 Names are imported on first use, so the notebook's ``from image_synth.publish import

@@ -295,7 +295,7 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         The study or an option is wrong (nothing has run).
     """
     from ..options import LANGUAGES, check_option
-    from ..render.sections import input_hashes, latest_wave
+    from ..study.fingerprint import input_hashes, latest_wave
     from ..study.load import load_study
     from .parameters import check_parameters, notebook_parameters, notebook_path
 
@@ -673,15 +673,14 @@ def _index(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[str])
 
 
 def _label(study: Any, scope: str, value: str, lang: str) -> str:
-    from ..render.sections import _WORDS as SECTION_WORDS
-    from ..render.sections import _region_label
+    from ..render.common import region_label
+    from ..render.words import word
 
-    w = SECTION_WORDS[lang]
     if scope == "national":
-        return w["national"]
+        return word("national", lang)
     if scope == "situation":
         return study.config.situation_label(value, lang)
-    return f"{w['region']} {_region_label(study, value, lang)}"
+    return word("region_named", lang, name=region_label(study, value, lang))
 
 
 # --------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ __all__ = ["PROPORTION_CI_METHODS", "asked_mask", "distribution", "item_summary"
 PROPORTION_CI_METHODS = ("wilson", "beta", "jeffreys", "agresti_coull", "normal")
 
 #: Columns added by this module that are not (yet) in :mod:`image_synth.columns`.
-NON_NUMERIC = "non_numeric"
+NON_NUMERIC = C.NON_NUMERIC
 N_DONT_KNOW = "n_dont_know"
 N_NOT_APPLICABLE = "n_not_applicable"
 SHARE_TOP2 = "share_top2"

@@ -1,289 +1,290 @@
-"""Rendering the integration displays: styled HTML tables and heatmaps, Dutch or English.
+"""The integration displays as a reader sees them: the joint display, the national
+heatmap, the context-mechanism-outcome table, the evidence map and the meta-inferences.
 
-Every function takes the tidy frame an analysis returned and gives HTML text or a
-matplotlib Figure (never shown). In publish mode the survey cells of rows based on
-fewer than the study's minimum n are replaced by ``<k`` — also when a small group could
-be recovered from a larger scope by subtraction (:func:`hidden_rows`).
+Every function takes a scope's results and the page's language; hidden numbers are
+already blanked in the frames (:mod:`image_synth.disclosure.siblings`).
 """
 
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..publish.disclosure import suppress
-from .labels import hidden_cell, number, percent, word
+from ..integrate.convergence import ConvergenceRules
+from .common import (
+    fmt_interval,
+    hidden_notes,
+    region_label,
+    situation_label,
+    stat_cell,
+)
+from .labels import hidden_cell, integer, number, percent
+from .table import Cell, Row, Table
+from .words import word
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..study.load import Study
+    from ..results import ScopeResults
 
-__all__ = ["hidden_rows", "protect_display", "joint_display_html", "cmo_html",
-           "joint_heatmap", "evidence_heatmap", "meta_inferences_html"]
-
-_SURVEY_VALUES = [C.N, C.MEAN, C.SD, C.CI_LOW, C.CI_HIGH, "share_top2", "mean_previous",
-                  "n_previous"]
-_PREVIOUS_VALUES = ["mean_previous", "n_previous"]
-_RHO_VALUES = ["rho_satisfaction", "rho_ci_low", "rho_ci_high", "rho_n", "rho_yields_mean"]
+__all__ = ["joint_display_table", "convergence_rules_text", "joint_heatmap", "cmo_table",
+           "evidence_heatmap", "meta_inference_table", "source_description"]
 
 
-def hidden_rows(study: "Study", display: pd.DataFrame, *, wave: int | None = None) -> set[str]:
-    """Rows of a situation or region display whose survey cells must be hidden because the
-    scope could be recovered from a larger one by subtracting its published siblings.
+def _row_label(r, lang: str) -> str:
+    return getattr(r, f"label_{lang}")
 
-    For a region: its situation's regions are the partition; for a situation: the nation's
-    situations. Complementary suppression (:func:`~image_synth.publish.disclosure.suppress`)
-    over the siblings' n decides, row by row.
-    """
-    from ..integrate.joint import survey_row_stats
-    from ..integrate.rows import display_rows
 
-    if display.empty or display["scope"].iloc[0] == "national":
-        return set()
-    scope_kind = display["scope"].iloc[0]
-    scope_value = display["situation"].iloc[0]
-    wave = wave if wave is not None else display.attrs.get("wave", max(study.config.waves))
-    if scope_kind == "region":
-        situation = study.config.region(scope_value).situation
-        siblings = [r.id for r in study.config.regions if r.situation == situation]
-        column = C.REGION
+def source_description(results: "ScopeResults", source_id: str, lang: str) -> str:
+    """``interview, regio G, 2023`` for a source id (the id itself stays off the page)."""
+    sources = results.study.sources.set_index(C.SOURCE_ID)
+    if source_id not in sources.index:
+        return word("source_unknown", lang)
+    s = sources.loc[source_id]
+    parts = [word(f"source_{s[C.SOURCE_TYPE]}_one", lang)]
+    region = s.get(C.REGION)
+    if isinstance(region, str) and region:
+        parts.append(word("region_named", lang, name=region_label(results.study, region, lang)))
+    if s.get(C.WAVE) == s.get(C.WAVE):
+        parts.append(str(int(s[C.WAVE])))
+    return ", ".join(parts)
+
+
+def _details_html(results: "ScopeResults", r, lang: str, other: str) -> str:
+    """The row's details, opened on demand: literature and other studies, the quote."""
+    parts = [f"<p>{html.escape(word('other', lang))}: {html.escape(other)}</p>"]
+    quote = getattr(r, C.QUOTE, "")
+    if isinstance(quote, str) and quote:
+        quote_lang = results.study.config.language
+        source = source_description(results, r.quote_source_id, lang)
+        if r.quote_synthetic:
+            source += " · " + word("synthetic_quote", lang)
+        parts.append(f'<blockquote lang="{quote_lang}">{html.escape(quote)}</blockquote>'
+                     f'<p class="isx-note">{html.escape(source)}</p>')
+    summary = word("joint_details", lang, factor=_row_label(r, lang))
+    return f"<details><summary>{html.escape(summary)}</summary>{''.join(parts)}</details>"
+
+
+def _survey_cell(r, k: int, lang: str) -> Cell:
+    """Mean [CI], n and the share in the top two answers, then the previous wave."""
+    if r.hidden_survey:
+        return stat_cell("", r.hidden_survey, min_n=k, lang=lang)
+    if not (r.n and r.n > 0):
+        return Cell("–")
+    inner = []
+    if r.hidden_n:
+        inner.append(r.hidden_n)
+        n_text = (f'<span data-hidden="{r.hidden_n}">'
+                  f"{hidden_cell(k, r.hidden_n, lang=lang)}</span>")
     else:
-        siblings = [s.id for s in study.config.situations]
-        column = C.SITUATION
-    rows = display_rows(study.instrument, study.codebook)
-    survey = study.survey[study.survey[C.WAVE] == wave]
-    if survey.empty:
-        return set()
-    sizes = []
-    for sibling in siblings:
-        stats = survey_row_stats(survey[survey[column] == sibling], study, rows)
-        sizes.append(stats[["row_id", C.N]].assign(group=sibling))
-    frame = pd.concat(sizes, ignore_index=True)
-    marked = suppress(frame, min_n=study.min_n, n=C.N, values=[C.N], within=["row_id"])
-    mine = marked[(marked["group"] == scope_value) & marked[C.SUPPRESSED]]
-    return set(mine["row_id"])
+        n_text = integer(r.n, lang)
+    top = ""
+    if r.share_top2 == r.share_top2:
+        hi = int(r.scale_max) if r.scale_max == r.scale_max else 5
+        top = f" · {html.escape(percent(r.share_top2, lang))} {hi - 1}–{hi}"
+    text = (f"{number(r.mean, lang)} {fmt_interval(r.ci_low, r.ci_high, lang)}"
+            f"<br><small>n = {n_text}{top}</small>")
+    previous = ""
+    if r.hidden_previous:
+        inner.append(r.hidden_previous)
+        previous = (f'<span data-hidden="{r.hidden_previous}">'
+                    f"{hidden_cell(k, r.hidden_previous, statistic=True, lang=lang)}</span>")
+    elif r.n_previous and r.n_previous > 0:
+        previous = (f"{number(r.mean_previous, lang)} (n = {integer(r.n_previous, lang)})")
+    if previous:
+        text += f"<br><small>{html.escape(word('previous_short', lang))}: {previous}</small>"
+    return Cell(text, inner=tuple(inner))
 
 
-def protect_display(display: pd.DataFrame, *, min_n: int, publish: bool = True,
-                    extra_hidden: set[str] = frozenset(),
-                    previous_hidden: set[str] = frozenset()) -> pd.DataFrame:
-    """The joint display with survey and association cells below ``min_n`` blanked.
-
-    Adds ``survey_suppressed``, ``previous_suppressed`` and ``rho_suppressed`` (bool) for
-    the renderer.
-    """
-    out = suppress(display, min_n=min_n, n=C.N, values=_SURVEY_VALUES, enabled=publish)
-    out = out.rename(columns={C.SUPPRESSED: "survey_suppressed"}).drop(
-        columns="suppression_reason")
-    if publish and (extra_hidden or "hidden_by_scope" in out.columns):
-        mask = out["row_id"].isin(extra_hidden) & ~out["survey_suppressed"]
-        if "hidden_by_scope" in out.columns:   # set per situation by the caller
-            mask |= out["hidden_by_scope"].fillna(False).astype(bool) & ~out["survey_suppressed"]
-        out.loc[mask, _SURVEY_VALUES] = np.nan
-        out.loc[mask, "survey_suppressed"] = True
-    # the previous wave rests on its own respondents
-    out = suppress(out, min_n=min_n, n="n_previous", values=_PREVIOUS_VALUES, enabled=publish)
-    out = out.rename(columns={C.SUPPRESSED: "previous_suppressed"}).drop(
-        columns="suppression_reason")
-    out.loc[out["survey_suppressed"], "previous_suppressed"] = publish
-    if publish and previous_hidden:
-        mask = out["row_id"].isin(previous_hidden)
-        out.loc[mask, _PREVIOUS_VALUES] = np.nan
-        out.loc[mask, "previous_suppressed"] = True
-    out = suppress(out, min_n=min_n, n="rho_n", values=_RHO_VALUES, enabled=publish)
-    out = out.rename(columns={C.SUPPRESSED: "rho_suppressed"}).drop(columns="suppression_reason")
-    if publish:
-        small = out["satisfaction_n"].fillna(0) < min_n
-        out.loc[small & (out["satisfaction_n"] > 0), "satisfaction_mean"] = np.nan
-        # an association computed on a group whose survey cells are hidden is hidden too
-        out.loc[out["survey_suppressed"], _RHO_VALUES] = np.nan
-        out.loc[out["survey_suppressed"], "rho_suppressed"] = True
-    return out
-
-
-def _cell(text: str, cls: str = "") -> str:
-    return f'<td class="{cls}">{text}</td>' if cls else f"<td>{text}</td>"
-
-
-def joint_display_html(display: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-                       publish: bool = True, extra_hidden: set[str] = frozenset(),
-                       previous_hidden: set[str] = frozenset()) -> str:
-    """The side-by-side joint display as an HTML table (with a caption and the rules).
-
-    ``display`` is what :func:`image_synth.integrate.joint_display` returns.
-    """
-    shown = protect_display(display, min_n=min_n, publish=publish, extra_hidden=extra_hidden,
-                            previous_hidden=previous_hidden)
-    hidden = hidden_cell(min_n)
-    head = ["factor", "survey", "previous", "interviews", "meetings", "other", "added_value",
-            "quote", "convergence"]
-    out = ['<table class="joint-display">', "<thead><tr>" +
-           "".join(f"<th>{html.escape(word(h, lang))}</th>" for h in head) + "</tr></thead>",
-           "<tbody>"]
+def joint_display_table(results: "ScopeResults", lang: str) -> Table:
+    """The side-by-side joint display: factor, survey (with the previous wave),
+    interviews, meetings, association with satisfaction and convergence in view; other
+    sources and the quote in an expandable row below each factor."""
+    shown = results.joint_display
+    k = results.min_n
+    rows = []
+    hidden_survey_any = False
     for r in shown.itertuples(index=False):
-        label = html.escape(getattr(r, f"label_{lang}"))
-        factor = f"{label}<br><small>{html.escape(word(r.row_kind, lang))}</small>"
-        if r.survey_suppressed:
-            survey = hidden
-        elif r.n and r.n > 0:
-            survey = (f"{number(r.mean, lang)} [{number(r.ci_low, lang)}–{number(r.ci_high, lang)}]"
-                      f"<br><small>n = {int(r.n)}; {percent(r.share_top2, lang)} 4–5</small>")
+        factor = (f"{html.escape(_row_label(r, lang))}<br><small>"
+                  f"{html.escape(word(f'kind_{r.row_kind}', lang))}</small>")
+        hidden_survey_any |= bool(r.hidden_survey)
+        survey = _survey_cell(r, k, lang)
+        if r.n_sources:
+            text = html.escape(word("k_of_n", lang, k=integer(r.k_sources, lang),
+                                    n=integer(r.n_sources, lang)))
+            if isinstance(r.change, str):
+                text += f"<br><small>{html.escape(word(f'change_{r.change}', lang))}</small>"
+            interviews = Cell(text)
         else:
-            survey = "–"
-        previous = (hidden if r.previous_suppressed else
-                    f"{number(r.mean_previous, lang)} <small>(n = {int(r.n_previous)})</small>"
-                    if r.n_previous and r.n_previous > 0 else "–")
-        interviews = (f"{int(r.k_sources)} {word('of', lang)} {int(r.n_sources)}"
-                      + (f"<br><small>{html.escape(word(r.change, lang))}</small>"
-                         if isinstance(r.change, str) else "")
-                      if r.n_sources else "–")
-        meetings = (f"{int(r.meetings_k)} {word('of', lang)} {int(r.meetings_n)}"
-                    if r.meetings_n else "–")
-        other = ", ".join(word(k, lang) for k in ("literature", "external_study")
-                          if getattr(r, k)) or "–"
-        if r.rho_suppressed:
-            assoc = hidden
-        elif not np.isnan(r.rho_satisfaction):
-            assoc = (f"ρ = {number(r.rho_satisfaction, lang)} "
-                     f"[{number(r.rho_ci_low, lang)}–{number(r.rho_ci_high, lang)}]")
+            interviews = Cell("–")
+        meetings = (Cell(html.escape(word("k_of_n", lang, k=integer(r.meetings_k, lang),
+                                          n=integer(r.meetings_n, lang))))
+                    if r.meetings_n else Cell("–"))
+        other = ", ".join(word(f"source_{kind}", lang) for kind in ("literature",
+                                                                    "external_study")
+                          if getattr(r, kind)) or "–"
+        if r.hidden_rho:
+            assoc = stat_cell("", r.hidden_rho, min_n=k, lang=lang)
+        elif r.rho_satisfaction == r.rho_satisfaction and r.rho_n and r.rho_n >= max(
+                k, _min_n_correlation()):
+            assoc = Cell(f"ρ = {number(r.rho_satisfaction, lang)}<br><small>"
+                         f"{fmt_interval(r.rho_ci_low, r.rho_ci_high, lang)}</small>")
         else:
-            assoc = "–"
-        quote = ""
-        if getattr(r, C.QUOTE, ""):
-            marker = " (synthetisch)" if lang == "nl" else " (synthetic)"
-            quote = (f"“{html.escape(r.quote)}”<br><small>{html.escape(r.quote_source_id)}"
-                     f"{marker if r.quote_synthetic else ''}</small>")
-        conv = html.escape(word(r.conv_survey_interviews, lang))
-        conv_class = f"conv-{r.conv_survey_interviews}"
-        if r.survey_suppressed:
-            # the code would tell the grade of the hidden survey mean
-            conv, conv_class = hidden, "conv-silence"
-        elif r.conv_survey_interviews_set_by == "analyst":
-            conv += f"*<br><small>{html.escape(r.conv_survey_interviews_rationale)}</small>"
-        out.append("<tr>" + "".join(_cell(c) for c in (factor, survey, previous, interviews,
-                                                        meetings, other, assoc, quote))
-                   + _cell(conv, conv_class) + "</tr>")
-    out.append("</tbody></table>")
-    notes = [html.escape(display.attrs.get("rules", ""))]
-    if publish and (shown["survey_suppressed"].any() or shown["rho_suppressed"].any()):
-        notes.append(html.escape(word("suppressed_note", lang, min_n=min_n)))
+            assoc = Cell("–")
+        conv = r.conv_survey_interviews
+        if r.hidden_survey:
+            conv_cell = Cell(html.escape(word("conv_not_shown", lang)), numeric=False,
+                             cls="isx-conv conv-silence")
+        elif isinstance(conv, str):
+            text = html.escape(word(f"conv_{conv}", lang))
+            if r.conv_survey_interviews_set_by == "analyst":
+                text += (f'*<br><small lang="{results.study.config.language}">'
+                         f"{html.escape(r.conv_survey_interviews_rationale)}</small>")
+            conv_cell = Cell(text, numeric=False, cls=f"isx-conv conv-{conv}")
+        else:
+            conv_cell = Cell("–", numeric=False, cls="isx-conv")
+        rows.append(Row(factor, [survey, interviews, meetings, assoc, conv_cell],
+                        detail=_details_html(results, r, lang, other)))
+    notes = [convergence_rules_text(results, lang)]
+    states = {(s, s == "primary") for row in rows for c in row.cells
+              for s in (c.state, *c.inner) if s}
+    notes += hidden_notes(states, min_n=k, lang=lang)
+    if hidden_survey_any:
+        notes.append(word("conv_not_shown_note", lang))
     if (shown["conv_survey_interviews_set_by"] == "analyst").any():
-        notes.append("* " + html.escape(word("analyst", lang)))
-    out.append("".join(f'<p class="note">{n}</p>' for n in notes if n))
-    return "\n".join(out)
+        notes.append("* " + word("conv_analyst", lang))
+    if results.study.config.language != lang and shown[C.QUOTE].astype(bool).any():
+        notes.append(word("quotes_in_language", lang,
+                          language=word(f"language_{results.study.config.language}", lang)))
+    return Table(f"joint-{results.scope.kind}",
+                 [word("factor", lang), word("survey", lang), word("interviews", lang),
+                  word("meetings", lang), word("added_value", lang),
+                  word("convergence", lang)], rows,
+                 kind="isx-joint", caption=word("joint_caption", lang), notes=notes)
 
 
-def cmo_html(table: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-             publish: bool = True, extra_hidden: set[str] = frozenset()) -> str:
-    """The CMO table as three columns (context, mechanism, outcome) of cited elements.
+def _min_n_correlation() -> int:
+    from ..results.compute import MIN_N_CORRELATION
 
-    ``extra_hidden`` are elements (row ids) hidden on the page's joint display to protect
-    other scopes; their survey numbers are hidden here too.
-    """
-    shown = suppress(table, min_n=min_n, n=C.N, values=[C.N, C.MEAN, "share_top2"],
-                     enabled=publish)
-    if publish and extra_hidden:
-        shown.loc[shown["element"].isin(extra_hidden), C.SUPPRESSED] = True
-    columns = []
-    for role in ("context", "mechanism", "outcome"):
-        part = shown[shown["cmo"] == role]
-        items = []
-        for r in part.itertuples(index=False):
-            evidence = r.evidence
-            if r.suppressed:
-                # keep the interview part; replace survey numbers
-                evidence = "; ".join(p for p in evidence.split("; ") if not p.startswith("survey"))
-                evidence = html.escape(evidence + "; " if evidence else "") + \
-                    f"survey: {hidden_cell(min_n)}"
-            else:
-                evidence = html.escape(evidence)
-            items.append(f"<li><strong>{html.escape(r.label)}</strong><br>"
-                         f"<small>{evidence}</small></li>")
-        columns.append(f"<td><ul>{''.join(items)}</ul></td>")
-    head = "".join(f"<th>{word(r if r != 'mechanism' else 'mechanism', lang).capitalize()}</th>"
-                   for r in ("context", "mechanism", "outcome"))
-    return (f'<table class="cmo"><thead><tr>{head}</tr></thead><tbody><tr>'
-            f'{"".join(columns)}</tr></tbody></table>')
+    return MIN_N_CORRELATION
 
 
-def joint_heatmap(displays: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-                  publish: bool = True) -> "Figure":
-    """Mechanisms and conditions x situations: survey mean as colour, interview k/N as text.
+def convergence_rules_text(results: "ScopeResults", lang: str) -> str:
+    """The convergence rules of the display in the page's language."""
+    rules = results.joint_display.attrs.get("convergence_rules") or ConvergenceRules()
+    lo, hi = rules.survey_scale
+    return word("conv_rules", lang, high=number(rules.survey_high, lang, 1),
+                low=number(rules.survey_low, lang, 1), lo=number(lo, lang, 0),
+                hi=number(hi, lang, 0), k=results.min_n,
+                mention_high=percent(rules.mention_high, lang),
+                mention_low=percent(rules.mention_low, lang))
 
-    ``displays`` stacks :func:`joint_display` frames of several situations. Cells below
-    ``min_n`` stay empty in publish mode. The figure's alt text is attached
-    (:func:`image_synth.network.plot.get_alt_text` reads it).
-    """
+
+def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
+    """Mechanisms and conditions x situations: the survey mean as colour, the mean and
+    the interviews (k/N) as text; each situation as protected on its own page."""
+    shown = results.situation_displays
+    if shown.empty:
+        return None
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import textwrap
-
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    shown = protect_display(displays, min_n=min_n, publish=publish)
+    from ..network.plot import set_alt_text
+
+    k = results.min_n
     label = f"label_{lang}"
     order = list(dict.fromkeys(shown[label]))
     situations = list(dict.fromkeys(shown["situation"]))
     means = shown.pivot(index=label, columns="situation", values=C.MEAN).reindex(
         index=order, columns=situations)
     fig, ax = plt.subplots(figsize=(1.5 * len(situations) + 5, 0.5 * len(order) + 2.2))
-    ax.set_facecolor("#eeeeee")   # cells without a published survey mean
-    # tick labels are set below (seaborn's "auto" would draw the figure once to thin them)
+    ax.set_facecolor("#eeeeee")
     sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=1, vmax=5,
                 linewidths=0.5, linecolor="white", ax=ax, xticklabels=False, yticklabels=False,
-                cbar_kws={"label": "gemiddelde (1-5)" if lang == "nl" else "mean (1-5)"})
+                cbar_kws={"label": word("heatmap_colour", lang)})
     cells = shown.set_index([label, "situation"])
     for i, row_label in enumerate(order):
         for j, situation in enumerate(situations):
             r = cells.loc[(row_label, situation)]
-            if r["survey_suppressed"]:
-                top = f"<{min_n}"
+            if r["hidden_survey"]:
+                top = hidden_cell(k, r["hidden_survey"], statistic=True, lang=lang)
+                top = html.unescape(top)
             elif r[C.N] and r[C.N] > 0:
                 top = number(r[C.MEAN], lang, 1)
             else:
                 top = "–"
-            bottom = f"{int(r[C.K_SOURCES])}/{int(r[C.N_SOURCES])}" if r[C.N_SOURCES] else ""
+            bottom = (f"{int(r[C.K_SOURCES])}/{int(r[C.N_SOURCES])}" if r[C.N_SOURCES] else "")
             ax.text(j + 0.5, i + 0.5, f"{top}\n{bottom}".strip(), ha="center", va="center",
                     fontsize=8)
     ax.set_yticks([i + 0.5 for i in range(len(order))])
     ax.set_yticklabels([textwrap.shorten(t, 55, placeholder="…") for t in order], fontsize=8,
                        rotation=0)
     ax.set_xticks([j + 0.5 for j in range(len(situations))])
-    names = {s: s for s in situations}
-    if "situation_label" in shown.columns:
-        names.update(dict(zip(shown["situation"], shown["situation_label"])))
-    ax.set_xticklabels([textwrap.fill(names[s], 18) for s in situations], fontsize=8)
+    ax.set_xticklabels([textwrap.fill(situation_label(results.study, s, lang), 18)
+                        for s in situations], fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title("Werkzame mechanismen en condities per samenwerkingssituatie" if lang == "nl"
-                 else "Working mechanisms and conditions per collaboration situation",
-                 fontsize=11)
+    ax.set_title(word("heatmap_title", lang), fontsize=11)
     fig.tight_layout()
-    alt = ("Heatmap: rijen zijn werkzame mechanismen en condities, kolommen de "
-           "samenwerkingssituaties; de kleur is het gemiddelde op de vragenlijst (1-5), de "
-           "tekst het gemiddelde en het aantal interviews dat de factor noemt (k/N); "
-           f"'<{min_n}': minder dan {min_n} scholen, niet getoond."
-           if lang == "nl" else
-           "Heatmap: rows are working mechanisms and conditions, columns the collaboration "
-           "situations; colour is the survey mean (1-5), the text the mean and the number "
-           f"of interviews mentioning the factor (k/N); '<{min_n}': fewer than {min_n} "
-           "schools, not shown.")
-    _set_alt(fig, alt)
+    set_alt_text(fig, word("heatmap_alt", lang, k=k))
     return fig
 
 
-def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-                     publish: bool = True) -> "Figure":
-    """Factors x kinds of evidence; colour = share of sources (or respondents) that speak
-    to the factor. In publish mode the survey column is left empty when it rests on
-    fewer than ``min_n`` respondents."""
+def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
+    """Context, mechanism and outcome elements, one row each with its evidence; hindering
+    factors are labelled as such."""
+    frame = results.cmo
+    if frame.empty:
+        return None
+    k = results.min_n
+    labels = _element_labels(results, lang)
+    rows = []
+    for r in frame.itertuples(index=False):
+        role = word(f"cmo_{r.cmo}", lang)
+        if r.kind == "hindering_factor":
+            role = word("cmo_hindering", lang)
+        if r.hidden:
+            survey = stat_cell("", r.hidden, min_n=k, lang=lang)
+        elif r.n and r.n > 0:
+            survey = Cell(f"{number(r.mean, lang)} <small>(n = {integer(r.n, lang)})</small>")
+        else:
+            survey = Cell("–")
+        interviews = (Cell(html.escape(word("k_of_n", lang, k=integer(r.k_sources, lang),
+                                            n=integer(r.n_sources, lang))))
+                      if r.n_sources else Cell("–"))
+        rows.append(Row(html.escape(labels.get(r.element, word("unknown_element", lang))),
+                        [Cell.text(role), survey, interviews]))
+    notes = hidden_notes({(c.state, True) for row in rows for c in row.cells if c.state},
+                         min_n=k, lang=lang)
+    return Table(f"cmo-{results.scope.kind}",
+                 [word("element", lang), word("cmo_role", lang), word("survey_mean", lang),
+                  word("interviews", lang)], rows, caption=word("cmo_caption", lang),
+                 notes=[word("cmo_note", lang), *notes])
+
+
+def _element_labels(results: "ScopeResults", lang: str) -> dict[str, str]:
+    study = results.study
+    out = {f"item:{i.id}": i.text.get(lang) for i in study.instrument.items}
+    out.update({f"scale:{s.id}": s.label.get(lang) for s in study.instrument.scales})
+    if study.codebook is not None:
+        out.update({f"code:{c.id}": c.label.get(lang) for c in study.codebook.codes})
+    return out
+
+
+def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
+    """Factors x kinds of evidence; colour = the share of sources (for the survey: of the
+    respondents) that speak to the factor."""
+    evidence = results.evidence_map
+    if evidence.empty:
+        return None
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -291,48 +292,45 @@ def evidence_heatmap(evidence: pd.DataFrame, *, lang: str = "nl", min_n: int = 5
     import seaborn as sns
 
     from ..integrate.evidence import evidence_matrix
+    from ..network.plot import set_alt_text
 
-    if publish:
-        evidence = evidence.copy()
-        small = (evidence["evidence"] == "survey") & (evidence[C.N_SOURCES] < min_n)
-        evidence.loc[small, C.SHARE] = np.nan
-    matrix = evidence_matrix(evidence)
-    labels = evidence.drop_duplicates(C.CODE).set_index(C.CODE)[f"label_{lang}"]
-    matrix.index = [labels[c] for c in matrix.index]
-    matrix.columns = [word(c, lang) for c in matrix.columns]
+    frame = evidence.copy()
+    frame.loc[frame["hidden"] != "", C.SHARE] = np.nan
+    matrix = evidence_matrix(frame)
+    labels = {c.id: c.label.get(lang) for c in results.study.codebook.codes}
+    matrix.index = [labels.get(c, c) for c in matrix.index]
+    matrix.columns = [word(f"evidence_{c}", lang) for c in matrix.columns]
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8))
-    # every label (seaborn's "auto" would draw the figure once to thin them out)
     sns.heatmap(matrix.astype(float), cmap="Blues", vmin=0, vmax=1, linewidths=0.3,
                 linecolor="white", ax=ax, xticklabels=True, yticklabels=True,
-                cbar_kws={"label": "aandeel" if lang == "nl" else "share"})
+                cbar_kws={"label": word("evidence_colour", lang)})
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
-    # slanted labels end under their column (centred ones overlap their neighbours)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
     fig.tight_layout()
-    _set_alt(fig, "Bewijskaart: factoren tegen soorten bronnen; de kleur is het aandeel bronnen "
-                  "dat de factor noemt." if lang == "nl" else
-                  "Evidence map: factors against kinds of source; colour is the share of "
-                  "sources that mention the factor.")
+    set_alt_text(fig, word("evidence_alt", lang))
     return fig
 
 
-def _set_alt(fig, alt: str) -> None:
-    from ..network.plot import set_alt_text
-
-    set_alt_text(fig, alt)
-
-
-def meta_inferences_html(table: pd.DataFrame, *, lang: str = "nl") -> str:
-    """Meta-inferences with type, the rows they rest on, author and date."""
-    if table.empty:
-        return ""
-    head = ("Meta-inferentie", "Soort", "Berust op", "Auteur, datum") if lang == "nl" else (
-        "Meta-inference", "Type", "Rests on", "Author, date")
-    rows = "".join(
-        f"<tr><td>{html.escape(r.text)}</td><td>{html.escape(r.type)}</td>"
-        f"<td>{html.escape(r.rows.replace(';', ', '))}</td>"
-        f"<td>{html.escape(r.author)}, {r.date}</td></tr>" for r in table.itertuples(index=False))
-    return (f'<table class="meta"><thead><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr>'
-            f"</thead><tbody>{rows}</tbody></table>")
+def meta_inference_table(results: "ScopeResults", lang: str) -> Table | None:
+    frame = results.meta_inferences
+    if frame.empty:
+        return None
+    labels = _element_labels(results, lang)
+    quote_lang = results.study.config.language
+    rows = []
+    for r in frame.itertuples(index=False):
+        rests_on = ", ".join(labels.get(x, word("unknown_element", lang))
+                             for x in str(r.rows).split(";") if x)
+        rows.append(Row(f'<span lang="{quote_lang}">{html.escape(r.text)}</span>', [
+            Cell.text(word(f"meta_{r.type}", lang)), Cell.text(rests_on),
+            Cell.text(f"{r.author}, {r.date}")]))
+    notes = []
+    if quote_lang != lang:
+        notes.append(word("meta_in_language", lang,
+                          language=word(f"language_{quote_lang}", lang)))
+    return Table(f"meta-{results.scope.kind}",
+                 [word("meta_inference", lang), word("meta_type", lang),
+                  word("meta_rests_on", lang), word("meta_author_date", lang)], rows,
+                 caption=word("meta_caption", lang), notes=notes)

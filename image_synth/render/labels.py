@@ -1,90 +1,68 @@
-"""Words shown to readers, in Dutch and English: column headers, classes, number format.
+"""Numbers as a reader sees them, in the page's language, and the marks of hidden cells.
 
 Rendering is the only place where language and rounding enter (STYLE.md rule 3); the
-analysis frames keep ids and full precision.
+analysis frames keep ids and full precision. Words come from the catalogue
+(:mod:`image_synth.render.words`); numbers are formatted by Babel with the language's
+decimal mark and thousands separator (Dutch ``1.234,56``, English ``1,234.56``).
 """
 
 from __future__ import annotations
 
+import html
 import math
 
 from ..options import LANGUAGES, check_option
+from .words import word
 
-__all__ = ["word", "number", "percent", "hidden_cell", "WORDS"]
+__all__ = ["word", "number", "integer", "percent", "hidden_cell", "HIDDEN_STATES"]
 
-WORDS: dict[str, dict[str, str]] = {
-    # joint display headers
-    "factor": {"nl": "Factor", "en": "Factor"},
-    "kind": {"nl": "Soort", "en": "Kind"},
-    "survey": {"nl": "Vragenlijst scholen", "en": "School survey"},
-    "previous": {"nl": "Vorige meting", "en": "Previous wave"},
-    "interviews": {"nl": "Interviews projectleiders", "en": "Project-leader interviews"},
-    "meetings": {"nl": "Reflectiebijeenkomsten", "en": "Reflection meetings"},
-    "other": {"nl": "Literatuur / andere studies", "en": "Literature / other studies"},
-    "added_value": {"nl": "Samenhang met tevredenheid", "en": "Association with satisfaction"},
-    "quote": {"nl": "Citaat", "en": "Quote"},
-    "convergence": {"nl": "Convergentie", "en": "Convergence"},
-    "mechanism": {"nl": "werkzaam mechanisme", "en": "working mechanism"},
-    "condition": {"nl": "conditie", "en": "condition"},
-    "national": {"nl": "landelijk", "en": "national"},
-    "situation": {"nl": "samenwerkingssituatie", "en": "collaboration situation"},
-    "region": {"nl": "regio", "en": "region"},
-    # convergence codes
-    "agreement": {"nl": "overeenstemming", "en": "agreement"},
-    "partial_agreement": {"nl": "gedeeltelijke overeenstemming", "en": "partial agreement"},
-    "silence": {"nl": "stilte", "en": "silence"},
-    "dissonance": {"nl": "dissonantie", "en": "dissonance"},
-    "analyst": {"nl": "door analist vastgesteld", "en": "set by an analyst"},
-    # change classes
-    "new": {"nl": "nieuw", "en": "new"},
-    "no_longer_mentioned": {"nl": "niet meer genoemd", "en": "no longer mentioned"},
-    "more": {"nl": "vaker", "en": "more"},
-    "less": {"nl": "minder vaak", "en": "less"},
-    "stable": {"nl": "stabiel", "en": "stable"},
-    # CMO
-    "context": {"nl": "Context", "en": "Context"},
-    "outcome": {"nl": "Uitkomst", "en": "Outcome"},
-    "evidence": {"nl": "Onderbouwing", "en": "Evidence"},
-    # evidence kinds
-    "interview": {"nl": "interviews", "en": "interviews"},
-    "reflection_meeting": {"nl": "reflectiebijeenkomsten", "en": "reflection meetings"},
-    "literature": {"nl": "literatuur", "en": "literature"},
-    "external_study": {"nl": "andere studie", "en": "other study"},
-    # disclosure
-    "suppressed": {"nl": "<{min_n}", "en": "<{min_n}"},
-    "suppressed_note": {
-        "nl": "Cellen met '<{min_n}' berusten op minder dan {min_n} respondenten, of zijn "
-              "verborgen zodat zo'n cel niet door aftrekken te herleiden is.",
-        "en": "Cells marked '<{min_n}' rest on fewer than {min_n} respondents, or are hidden "
-              "so that such a cell cannot be recovered by subtraction."},
-    "of": {"nl": "van", "en": "of"},
-    "yes": {"nl": "ja", "en": "yes"},
-    "no": {"nl": "nee", "en": "no"},
-}
+#: How a hidden cell is marked on the page (``<td data-hidden="...">``): ``primary`` rests
+#: on fewer than k respondents; ``complementary`` is hidden so that a primary cell cannot
+#: be recovered by subtraction.
+HIDDEN_STATES = ("primary", "complementary")
+
+_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
-def word(key: str, lang: str = "nl", **fmt) -> str:
-    """The reader's word for ``key`` (the key itself when there is none)."""
-    check_option("lang", lang, LANGUAGES)
-    text = WORDS.get(key, {}).get(lang, key)
-    return text.format(**fmt) if fmt else text
-
-
-def hidden_cell(min_n: int) -> str:
-    """The HTML of a hidden cell, ``<min_n`` marked with the class ``isx-suppressed``
-    (:func:`image_synth.render.sections.run_info` counts these marks)."""
-    return f'<span class="isx-suppressed">&lt;{min_n}</span>'
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def number(value, lang: str = "nl", digits: int = 2) -> str:
-    """A number with the language's decimal mark; empty for missing values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A number with the language's decimal mark and thousands separator; empty for
+    missing values."""
+    from babel.numbers import format_decimal
+
+    check_option("lang", lang, LANGUAGES)
+    if _missing(value):
         return ""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "nl" else text
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(float(value), format=pattern, locale=_LOCALES[lang],
+                          decimal_quantization=True)
+
+
+def integer(value, lang: str = "nl") -> str:
+    """A count with the language's thousands separator."""
+    return number(value, lang, 0)
 
 
 def percent(value, lang: str = "nl", digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A share (0-1) as a percentage: ``42%``."""
+    if _missing(value):
         return ""
-    return number(100 * value, lang, digits) + "%"
+    return number(100 * float(value), lang, digits) + "%"
+
+
+def hidden_cell(min_n: int, state: str = "primary", *, statistic: bool = False,
+                lang: str = "nl") -> str:
+    """The text of a hidden cell: ``<k`` for a count resting on fewer than k
+    respondents, ``n < k`` for a mean, sd, correlation or p of such a group, and the
+    complementary mark (the catalogue's ``mark_complementary``) for a cell hidden to
+    protect another. The ``<td>`` around it carries ``data-hidden`` (see
+    :mod:`image_synth.render.table`)."""
+    check_option("state", state, HIDDEN_STATES)
+    if state == "complementary":
+        return html.escape(word("mark_complementary", lang))
+    if statistic:
+        return html.escape(word("mark_small_n", lang, k=min_n))
+    return html.escape(word("mark_primary", lang, k=min_n))

@@ -1,609 +1,86 @@
 """The sections of the HTML supplement: one function per section of the report.
 
-The supplement notebook (``image_synth/notebooks/supplement.ipynb``) holds no logic: its
-first cell after the parameters calls :func:`prepare`, and every other cell calls one
-function of this module and shows what it returns::
+The supplement notebook (``notebooks/supplement.ipynb``) holds no logic: it computes a
+scope's results once and shows one section per cell::
 
-    data = sections.prepare(study, scope="region", scope_value="C", wave=2023)
-    sections.response(data, lang="nl", publish=True)
+    results = image_synth.compute(study, scope="region", scope_value="C", wave=2023)
+    sections.response(results, lang="nl")
 
-Every section function has the signature ``name(data, *, lang="nl", publish=True)`` and
-returns a :class:`Section`, an object Jupyter shows as HTML (``_repr_html_``). A section
-starts with an ``<h2>`` heading whose ``id`` is the section's name (the HTML supplement
-builds its table of contents from the ``<h2>``/``<h3>`` headings that carry an ``id``).
-
-The analysis sections (mechanisms to networks) take their bodies from
-:mod:`image_synth.render.strands`.
-
-Figures and alt text
---------------------
-A figure in a supplement always carries a text alternative. Wrap a matplotlib figure in
-:class:`FigureOutput` (``FigureOutput(fig, alt="...")``; when ``alt`` is not given the
-description attached by :func:`image_synth.network.plot.get_alt_text` is used, and a
-figure without any description is refused). Put it in a section with
-``Section(..., body=... + figure.to_html())``, which embeds ``<img alt="...">`` in the
-section's HTML, or display it on its own (the same ``<figure>`` as ``text/html``; with
-``format="png"`` the mime bundle is ``image/png`` with the alt text in the output
-metadata, ``{"image/png": {"alt": "..."}}``, which the HTML exporter
-(:mod:`image_synth.publish.html`) writes into the ``alt`` attribute). Figures are SVG
-by default, written without time stamps or version and with fixed element ids, so the
-same figure gives the same bytes.
-
-Disclosure control
-------------------
-In publish mode (``publish=True``, the default) no breakdown based on fewer than the
-study's minimum *n* respondents is shown, and complementary cells are hidden so that
-none can be recovered by subtraction (see
-:func:`image_synth.publish.disclosure.hierarchy_pattern`). Every hidden
-cell is counted in ``data.suppressions`` and reported by :func:`run_info`, which the
-notebook's last cell hands to :func:`image_synth.publish.record_run_info`.
+Every section function has the signature ``name(results, *, lang="nl")`` and returns a
+:class:`Section`, which Jupyter shows as HTML (``_repr_html_``) with the same tables and
+figures as the published page (:func:`page_style` gives the page's CSS to a notebook).
+Each section starts with an ``<h2>`` whose ``id`` is the section's name (the page's table
+of contents is built from the headings that carry an ``id``). What is hidden was decided
+by the results (:mod:`image_synth.results`); sections only format in the page's language.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import io
-import random
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import columns as C
-from ..errors import AnalysisError
-from ..options import FIGURE_FORMATS, LANGUAGES, SCOPES, check_option
-from ..publish.disclosure import table_pattern
+from ..options import LANGUAGES, check_option
+from .figures import FigureOutput, likert_bars
+from .table import Table, page_style
+from .words import word
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from ..results import ScopeResults
 
-    from ..study.load import Study
-
-__all__ = [
-    "SECTIONS",
-    "FigureOutput",
-    "ScopedStudy",
-    "Section",
-    "added_value",
-    "conditions",
-    "integration",
-    "mechanisms",
-    "methods",
-    "networks",
-    "policy",
-    "prepare",
-    "qualitative",
-    "response",
-    "run_info",
-    "situations",
-    "title",
-]
+__all__ = ["SECTIONS", "Section", "HTMLBlock", "FigureOutput", "page_style", "title",
+           "response", "situations", "mechanisms", "conditions", "added_value", "policy",
+           "qualitative", "integration", "networks", "methods", "scope_label"]
 
 #: The sections in the order of the report (and of the notebook).
 SECTIONS = ("response", "situations", "mechanisms", "conditions", "added_value", "policy",
             "qualitative", "integration", "networks", "methods")
 
-#: Seed of the global random generators, fixed by :func:`prepare`.
-SEED = 20230101
 
-#: What a hidden cell shows.
-SUPPRESSED_MARK = "×"
-
-_WORDS: dict[str, dict[str, str]] = {
-    "nl": {
-        "response": "Respons en schoolkenmerken",
-        "situations": "Samenwerkingssituaties",
-        "situation": "Samenwerkingssituatie",
-        "mechanisms": "Werkzame mechanismen en betrouwbaarheid",
-        "conditions": "Condities",
-        "added_value": "Ervaren meerwaarde",
-        "policy": "Beleidsniveau en stimulering",
-        "qualitative": "Factoren uit de interviews en verandering sinds de vorige meting",
-        "integration": "Joint display, CMO-tabel en evidence map",
-        "networks": "Netwerktekeningen",
-        "methods": "Methode en herkomst",
-        "pending": "Dit onderdeel volgt.",
-        "supplement": "Bijlage",
-        "national": "landelijk",
-        "region": "regio",
-        "wave": "meting",
-        "not_for_publication": "Niet voor publicatie: alle aantallen worden getoond, ook "
-                               "die op minder dan {k} respondenten rusten.",
-        "synthetic": "De gegevens van deze studie zijn synthetisch.",
-        "group": "groep",
-        "n": "respondenten (n)",
-        "total": "totaal",
-        "no_respondents": "Voor deze selectie zijn geen vragenlijsten ingevuld.",
-        "suppressed_note": "{mark} = niet getoond: rust op minder dan {k} respondenten, of "
-                           "zou een niet getoonde cel via aftrekken prijsgeven.",
-        "suppressed_count": "In deze tabel zijn {n} cellen niet getoond.",
-        "response_intro": "Aantal scholen dat de vragenlijst invulde in meting {wave}, met "
-                          "de stand van de samenwerking.",
-        "sector": "sector",
-        "regions": "regio's",
-        "sectors": "sectoren",
-        "respondents": "respondenten",
-        "situation_of": "Regio {region} hoort bij de samenwerkingssituatie {situation}.",
-        "sources": "Gegevensbronnen",
-        "source_type": "soort bron",
-        "count": "aantal",
-        "no_sources": "Voor deze selectie zijn geen bronnen vastgelegd.",
-        "study": "Studie",
-        "scope": "Reikwijdte",
-        "software": "Software",
-        "disclosure": "Publicatieregel",
-        "disclosure_text": "Geen aantal, aandeel, gemiddelde of figuur op minder dan {k} "
-                           "respondenten; aanvullende cellen worden verborgen zodat geen "
-                           "verborgen cel terug te rekenen is.",
-        "disclosure_off": "Uitgeschakeld (--no-publish): alle aantallen worden getoond.",
-        "inputs": "Invoerbestanden",
-        "file": "bestand",
-        "sha256": "sha256 (eerste 12 tekens)",
-        "method_text": "Deze bijlage is gemaakt met image_synth: een notebook met "
-                       "parameters, uitgevoerd met papermill en omgezet naar HTML met "
-                       "nbconvert. Dezelfde invoer geeft dezelfde bijlage.",
-    },
-    "en": {
-        "response": "Response and school characteristics",
-        "situations": "Collaboration situations",
-        "situation": "Collaboration situation",
-        "mechanisms": "Working mechanisms and reliability",
-        "conditions": "Conditions",
-        "added_value": "Perceived added value",
-        "policy": "Policy level and stimulation",
-        "qualitative": "Factors from the interviews and change since the last wave",
-        "integration": "Joint display, CMO table and evidence map",
-        "networks": "Network drawings",
-        "methods": "Methods and provenance",
-        "pending": "This section will follow.",
-        "supplement": "Supplement",
-        "national": "national",
-        "region": "region",
-        "wave": "wave",
-        "not_for_publication": "Not for publication: every number is shown, including "
-                               "those resting on fewer than {k} respondents.",
-        "synthetic": "The data of this study are synthetic.",
-        "group": "group",
-        "n": "respondents (n)",
-        "total": "total",
-        "no_respondents": "No questionnaires were returned for this selection.",
-        "suppressed_note": "{mark} = not shown: rests on fewer than {k} respondents, or "
-                           "would reveal a hidden cell by subtraction.",
-        "suppressed_count": "{n} cells of this table are not shown.",
-        "response_intro": "Number of schools that returned the questionnaire in wave "
-                          "{wave}, with the state of their collaboration.",
-        "sector": "sector",
-        "regions": "regions",
-        "sectors": "sectors",
-        "respondents": "respondents",
-        "situation_of": "Region {region} belongs to the collaboration situation {situation}.",
-        "sources": "Sources",
-        "source_type": "type of source",
-        "count": "count",
-        "no_sources": "No sources are recorded for this selection.",
-        "study": "Study",
-        "scope": "Scope",
-        "software": "Software",
-        "disclosure": "Publication rule",
-        "disclosure_text": "No count, share, mean or chart based on fewer than {k} "
-                           "respondents; complementary cells are hidden so that no hidden "
-                           "cell can be recovered.",
-        "disclosure_off": "Switched off (--no-publish): every number is shown.",
-        "inputs": "Input files",
-        "file": "file",
-        "sha256": "sha256 (first 12 characters)",
-        "method_text": "This supplement was made with image_synth: a parameterised "
-                       "notebook executed by papermill and converted to HTML by nbconvert. "
-                       "The same inputs give the same supplement.",
-    },
-}
-
-
-# --------------------------------------------------------------------------------------
-# displayable objects
-# --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
+@dataclass
 class Section:
-    """One section of the supplement: an ``<h2>`` heading and an HTML body.
+    """One section of the supplement: an ``<h2>`` heading and its parts (HTML text,
+    :class:`~image_synth.render.table.Table` and
+    :class:`~image_synth.render.figures.FigureOutput` objects).
 
-    Attributes
-    ----------
-    id
-        The section's name; also the ``id`` of its heading (the TOC anchor).
-    title
-        The heading text (plain text; escaped on output).
-    body
-        HTML below the heading. Sub-headings are ``<h3 id="...">``.
-    pending
-        True while the section's analysis has not landed ("Dit onderdeel volgt.").
+    ``section.tables`` are the tables it shows; each has the frame-derived cells, so
+    ``section.hidden()`` counts hidden cells from the cells, not the HTML.
     """
 
     id: str
     title: str
-    body: str = ""
-    pending: bool = False
+    parts: list[Any] = field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [p for p in self.parts if isinstance(p, Table)]
+
+    @property
+    def figures(self) -> list[FigureOutput]:
+        return [p for p in self.parts if isinstance(p, FigureOutput)]
+
+    def hidden(self) -> dict[str, int]:
+        out = {"primary": 0, "complementary": 0}
+        for t in self.tables:
+            for state, n in t.hidden().items():
+                out[state] += n
+        return out
 
     def to_html(self) -> str:
-        cls = "isx-section isx-pending" if self.pending else "isx-section"
-        return (f'<section class="{cls}" data-section="{self.id}">\n'
-                f'<h2 id="{self.id}">{html.escape(self.title)}</h2>\n{self.body}\n</section>')
+        body = "\n".join(p if isinstance(p, str) else p.to_html() for p in self.parts if p)
+        return (f'<section class="isx-section" data-section="{self.id}">\n'
+                f'<h2 id="{self.id}">{html.escape(self.title)}</h2>\n{body}\n</section>')
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def __repr__(self) -> str:
-        return f"<Section {self.id}: {self.title}{' (pending)' if self.pending else ''}>"
+        return f"<Section {self.id}: {self.title}>"
 
-
-class FigureOutput:
-    """A matplotlib figure as an SVG (or PNG) image with its text alternative (see the
-    module docstring).
-
-    Parameters
-    ----------
-    fig
-        A :class:`matplotlib.figure.Figure`.
-    alt
-        What the figure shows, for screen readers. Defaults to the description attached
-        with :func:`image_synth.network.plot.get_alt_text`; one of the two is required.
-    caption
-        Optional visible caption under the figure.
-    format
-        ``"svg"`` (default: vector, text kept as text, about twice as fast to write as a
-        PNG) or ``"png"``.
-    dpi
-        Resolution of a PNG.
-    """
-
-    #: matplotlib settings for SVG: text as ``<text>`` (the viewer's sans-serif font, no
-    #: glyph outlines) and element ids from a fixed salt, so the same figure gives the
-    #: same bytes.
-    SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "image_synth"}
-
-    def __init__(self, fig: Any, *, alt: str | None = None, caption: str | None = None,
-                 format: str = "svg", dpi: int = 80):
-        check_option("format", format, FIGURE_FORMATS)
-        if alt is None:
-            alt = getattr(fig, "_image_synth_alt_text", None)
-            if alt is None:
-                from ..network.plot import get_alt_text
-
-                alt = get_alt_text(fig)
-        if not alt or not str(alt).strip():
-            raise AnalysisError("a figure in a supplement needs alt text: pass alt='what the "
-                                "figure shows'")
-        self.alt = str(alt).strip()
-        self.caption = caption
-        self.mime = "image/svg+xml" if format == "svg" else "image/png"
-        _drop_finished_layout(fig)
-        buffer = io.BytesIO()
-        if format == "svg":
-            import matplotlib
-
-            # no Date/Creator: the bytes do not depend on the day or matplotlib's version
-            with matplotlib.rc_context(self.SVG_RC):
-                fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        else:
-            # no Software/CreationDate chunks: the same figure gives the same bytes
-            fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        self.data = buffer.getvalue()
-        try:  # a pyplot figure would otherwise be shown a second time by the inline backend
-            import matplotlib.pyplot as plt
-
-            plt.close(fig)
-        except Exception:  # pragma: no cover - closing is a courtesy
-            pass
-
-    @property
-    def b64(self) -> str:
-        return base64.b64encode(self.data).decode("ascii")
-
-    def to_html(self) -> str:
-        caption = (f"<figcaption>{html.escape(self.caption)}</figcaption>"
-                   if self.caption else "")
-        return (f'<figure class="isx-figure"><img src="data:{self.mime};base64,{self.b64}" '
-                f'alt="{html.escape(self.alt, quote=True)}">{caption}</figure>')
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None):
-        if self.mime == "image/png":
-            return ({"image/png": self.b64, "text/plain": self.alt},
-                    {"image/png": {"alt": self.alt}})
-        # an SVG goes in an <img> (its ids and styles stay out of the page; real alt text)
-        return {"text/html": self.to_html(), "text/plain": self.alt}, {}
-
-
-def _drop_finished_layout(fig: Any) -> None:
-    """``fig.tight_layout()`` leaves a placeholder layout engine behind, for which
-    ``savefig`` draws the whole figure once more before the real draw; the layout is
-    done, so the placeholder goes (a real engine, e.g. constrained layout, stays)."""
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
-        fig.set_layout_engine(None)
-
-
-# --------------------------------------------------------------------------------------
-# the scope a supplement describes
-# --------------------------------------------------------------------------------------
-
-@dataclass
-class ScopedStudy:
-    """A study seen from one scope: what every section function takes first.
-
-    Attributes
-    ----------
-    study
-        The whole study (all regions, situations, waves).
-    data
-        The study limited to the scope and wave (:meth:`Study.subset`).
-    scope, scope_value, wave
-        The notebook's parameters.
-    suppressions
-        One record per section (or table) of this supplement in which cells are shown
-        as hidden: ``section``, ``table``, ``cells``, ``reason``; see :func:`run_info`.
-    """
-
-    study: Study
-    data: Study
-    scope: str
-    scope_value: str
-    wave: int
-    suppressions: list[dict[str, Any]] = field(default_factory=list)
-    #: results shared by several sections of one supplement (computed once)
-    cache: dict[str, Any] = field(default_factory=dict)
-
-    def label(self, lang: str = "nl") -> str:
-        """``landelijk`` / the situation's label / ``regio C``."""
-        w = _WORDS[lang]
-        if self.scope == "national":
-            return w["national"]
-        if self.scope == "situation":
-            return self.study.config.situation_label(self.scope_value, lang)
-        return f"{w['region']} {_region_label(self.study, self.scope_value, lang)}"
-
-
-def prepare(study: str | Path | Study = "", *, scope: str = "national",
-            scope_value: str = "", wave: int | None = None) -> ScopedStudy:
-    """Load the study (``""``: the embedded example) and limit it to one scope and wave.
-
-    Also fixes the seeds of Python's and numpy's global random generators, so anything
-    that still draws from them gives the same supplement on every run.
-
-    Parameters
-    ----------
-    study
-        A study folder, its ``study.yaml``, a loaded :class:`~image_synth.Study`, or
-        ``""`` for the embedded example study.
-    scope
-        ``"national"``, ``"situation"`` or ``"region"``.
-    scope_value
-        The situation or region id; ``""`` for the national scope.
-    wave
-        The measurement wave; ``None`` takes the latest wave that has survey data.
-
-    Raises
-    ------
-    OptionError
-        ``scope`` is not one of the scopes.
-    DataValidationError
-        The study has no such situation, region or wave.
-    """
-    import numpy as np
-
-    check_option("scope", scope, SCOPES)
-    random.seed(SEED)
-    np.random.seed(SEED % 2**32)
-    if isinstance(study, (str, Path)):
-        from ..study.load import load_study
-
-        study = load_study(study or None)
-    if scope == "national":
-        if scope_value:
-            raise AnalysisError(f"scope_value={scope_value!r} must be '' for the national "
-                                "scope")
-    elif not scope_value:
-        raise AnalysisError(f"scope={scope!r} needs a scope_value (a {scope} id of the "
-                            "study)")
-    if wave is None:
-        wave = latest_wave(study)
-    subset = study.subset(wave=wave,
-                          situation=scope_value if scope == "situation" else None,
-                          region=scope_value if scope == "region" else None)
-    return ScopedStudy(study=study, data=subset, scope=scope, scope_value=scope_value,
-                       wave=int(wave))
-
-
-def latest_wave(study: Study) -> int:
-    """The latest wave with survey data (else the study's latest wave)."""
-    with_data = [wf.wave for wf in study.config.survey]
-    return int(max(with_data or study.config.waves))
-
-
-# --------------------------------------------------------------------------------------
-# sections
-# --------------------------------------------------------------------------------------
-
-def title(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> HTMLBlock:
-    """The page title: study, scope and wave, and the not-for-publication banner."""
-    check_option("lang", lang, LANGUAGES)
-    w = _WORDS[lang]
-    cfg = data.study.config
-    subtitle = f'{w["supplement"]}: {data.label(lang)} · {w["wave"]} {data.wave}'
-    parts = [f'<h1 class="isx-title">{html.escape(cfg.name)}</h1>',
-             f'<p class="isx-subtitle">{html.escape(subtitle)}</p>']
-    if not publish:
-        # the HTML page has its own banner (image_synth.publish.html); this one is for
-        # the notebook in JupyterLab and is hidden by the page's stylesheet
-        parts.append(f'<p class="isx-banner isx-notebook-only" role="note">'
-                     f'{html.escape(w["not_for_publication"].format(k=data.study.min_n))}</p>')
-    if cfg.synthetic:
-        parts.append(f'<p class="isx-note">{html.escape(w["synthetic"])}</p>')
-    return HTMLBlock("\n".join(parts))
-
-
-def response(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Response and school characteristics: schools per group and their collaboration status.
-
-    National: one row per situation and per region; a situation: one row per region; a
-    region: one row per sector. Each row gives ``n`` and the count per answer of the
-    instrument's status item (the item in block ``status``).
-    """
-    check_option("lang", lang, LANGUAGES)
-    w = _WORDS[lang]
-    table = _response_table(data, lang=lang)
-    if table is None:
-        return Section("response", w["response"], f"<p>{w['no_respondents']}</p>")
-    rows, columns, hidden = table
-    if not publish:
-        hidden = set()
-    body = [f"<p>{html.escape(w['response_intro'].format(wave=data.wave))}</p>"]
-    body.append(_html_table(rows, columns, hidden, lang=lang))
-    n_hidden = len(hidden)
-    _record_hidden(data, "response", n_hidden, table="status")
-    if n_hidden:
-        note = w["suppressed_note"].format(mark=SUPPRESSED_MARK, k=data.study.min_n)
-        count = w["suppressed_count"].format(n=n_hidden)
-        body.append(f'<p class="isx-note">{html.escape(note)} {html.escape(count)}</p>')
-    return Section("response", w["response"], "\n".join(body))
-
-
-def situations(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """The collaboration situation(s) of the scope, with their regions and sectors."""
-    check_option("lang", lang, LANGUAGES)
-    w = _WORDS[lang]
-    cfg = data.study.config
-    if data.scope == "region":
-        region = cfg.region(data.scope_value)
-        text = w["situation_of"].format(region=_region_label(data.study, region.id, lang),
-                                        situation=cfg.situation_label(region.situation, lang))
-        body = f"<p>{html.escape(text)}</p>"
-        if region.sectors:
-            names = ", ".join(_sector_label(data.study, s, lang) for s in region.sectors)
-            body += f"<p>{html.escape(w['sectors'].capitalize())}: {html.escape(names)}</p>"
-        return Section("situations", w["situation"], body)
-    levels = [s for s in cfg.situations
-              if data.scope == "national" or s.id == data.scope_value]
-    items = []
-    for level in levels:
-        regions = [_region_label(data.study, r.id, lang) for r in cfg.regions
-                   if r.situation == level.id]
-        items.append(f"<li><strong>{html.escape(cfg.situation_label(level.id, lang))}</strong>"
-                     f" ({len(regions)} {w['regions']}: {html.escape(', '.join(regions))})</li>")
-    heading = w["situations"] if data.scope == "national" else w["situation"]
-    return Section("situations", heading, "<ul>\n" + "\n".join(items) + "\n</ul>")
-
-
-def mechanisms(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Working mechanisms: scale scores with their reliabilities."""
-    return _strand_section("mechanisms", data, lang=lang, publish=publish)
-
-
-def conditions(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Conditions: the single condition items."""
-    return _strand_section("conditions", data, lang=lang, publish=publish)
-
-
-def added_value(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Perceived added value: satisfaction and yields, and their association with mechanisms."""
-    return _strand_section("added_value", data, lang=lang, publish=publish)
-
-
-def policy(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Policy level and stimulation: school board and samenwerkingsverband."""
-    return _strand_section("policy", data, lang=lang, publish=publish)
-
-
-def qualitative(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Qualitative factors (k of N sources) with change since the last wave."""
-    return _strand_section("qualitative", data, lang=lang, publish=publish)
-
-
-def integration(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Joint display, context-mechanism-outcome table and evidence map."""
-    return _strand_section("integration", data, lang=lang, publish=publish)
-
-
-def networks(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Network drawings of the reflection meetings."""
-    return _strand_section("networks", data, lang=lang, publish=publish)
-
-
-def methods(data: ScopedStudy, *, lang: str = "nl", publish: bool = True) -> Section:
-    """Methods and provenance: study, scope, sources, publication rule, input file hashes."""
-    check_option("lang", lang, LANGUAGES)
-    w = _WORDS[lang]
-    from .. import __version__
-
-    cfg = data.study.config
-    rule = (w["disclosure_text"].format(k=data.study.min_n) if publish
-            else w["disclosure_off"])
-    facts = [(w["study"], f"{cfg.name} ({cfg.id})"),
-             (w["scope"], f"{data.label(lang)} · {w['wave']} {data.wave}"),
-             (w["disclosure"], rule),
-             (w["software"], f"image_synth {__version__}")]
-    body = [f"<p>{html.escape(w['method_text'])}</p>", '<dl class="isx-facts">']
-    body += [f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts]
-    body.append("</dl>")
-
-    body.append(f'<h3 id="methods-sources">{html.escape(w["sources"])}</h3>')
-    sources = data.data.sources
-    if len(sources):
-        counts = sources.groupby(C.SOURCE_TYPE).size().sort_index()
-        rows = [{"key": t, "label": str(t), "values": [int(n)], "level": 0}
-                for t, n in counts.items()]
-        body.append(_html_table(rows, [w["count"]], set(), lang=lang,
-                                first=w["source_type"]))
-    else:
-        body.append(f"<p>{html.escape(w['no_sources'])}</p>")
-
-    body.append(f'<h3 id="methods-inputs">{html.escape(w["inputs"])}</h3>')
-    rows = [{"key": rel, "label": rel, "values": [digest[:12]], "level": 0}
-            for rel, digest in input_hashes(data.study.root).items()]
-    body.append(_html_table(rows, [w["sha256"]], set(), lang=lang, first=w["file"],
-                            code=True))
-    return Section("methods", w["methods"], "\n".join(body))
-
-
-def run_info(data: ScopedStudy, *, publish: bool = True) -> dict[str, Any]:
-    """What the batch runner records in ``manifest.json`` for this supplement.
-
-    ``suppressed_cells`` counts the cells shown as hidden in this supplement's tables
-    (marked ``isx-suppressed`` in its HTML), over the sections made from ``data`` so
-    far; ``suppressions`` lists them per section. Figures leave hidden cells out and do
-    not count.
-    """
-    records = [r for r in data.suppressions if r["cells"]]
-    cells = sum(int(r["cells"]) for r in records)
-    return {"scope": data.scope, "scope_value": data.scope_value, "wave": data.wave,
-            "publish": bool(publish), "min_n": data.study.min_n,
-            "suppressed_cells": cells if publish else 0,
-            "suppressions": records if publish else []}
-
-
-def _record_hidden(data: ScopedStudy, section: str, cells: int, *,
-                   table: str | None = None) -> None:
-    """Record how many cells ``section`` shows as hidden (replacing an earlier record of
-    the same section and table: a section made twice is counted once)."""
-    data.suppressions[:] = [r for r in data.suppressions
-                            if (r["section"], r.get("table")) != (section, table)]
-    data.suppressions.append({"section": section, "table": table, "cells": int(cells),
-                              "reason": f"n < {data.study.min_n} or complementary"})
-
-
-#: How a hidden cell is marked in a section's HTML (``class="isx-suppressed"``).
-_HIDDEN_CELL = re.compile(r"""class=["']isx-suppressed["']""")
-
-
-# --------------------------------------------------------------------------------------
-# helpers
-# --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class HTMLBlock:
-    """Plain HTML without a section heading (the page title)."""
+    """Plain HTML without a section heading (the page title, the page's CSS)."""
 
     html: str
 
@@ -614,159 +91,274 @@ class HTMLBlock:
         return "<HTMLBlock>"
 
 
-def _strand_section(section_id: str, data: ScopedStudy, *, lang: str,
-                    publish: bool) -> Section:
-    """A section whose body comes from :mod:`image_synth.render.strands`."""
-    from . import strands
+def _h3(anchor: str, text: str) -> str:
+    return f'<h3 id="{anchor}">{html.escape(text)}</h3>'
 
+
+def _p(text: str, cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<p{attr}>{html.escape(text)}</p>"
+
+
+def _section(results: "ScopeResults", name: str, lang: str, parts: list,
+             heading: str | None = None) -> Section:
     check_option("lang", lang, LANGUAGES)
-    body = getattr(strands, f"{section_id}_body")(data, lang=lang, publish=publish)
-    _record_hidden(data, section_id, len(_HIDDEN_CELL.findall(body)) if publish else 0)
-    return Section(section_id, _WORDS[lang][section_id], body)
+    section = Section(name, heading or word(f"section_{name}", lang), [p for p in parts if p])
+    for table in section.tables:
+        results.record_shown(table.id, table.hidden())
+    return section
 
 
-def input_hashes(root: Path) -> dict[str, str]:
-    """sha256 of every file of a study folder, by path relative to it (sorted, ``/``).
+def scope_label(results: "ScopeResults", lang: str) -> str:
+    """``landelijk`` / the situation's label / ``regio C``."""
+    from .common import region_label, situation_label
 
-    Hidden files and folders (``.name``) and ``__pycache__`` are skipped.
-    """
-    root = Path(root)
-    out = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(p.startswith(".") or p == "__pycache__" for p in rel.parts):
-            continue
-        if path.is_file():
-            out[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return dict(sorted(out.items()))
+    scope = results.scope
+    if scope.kind == "national":
+        return word("national", lang)
+    if scope.kind == "situation":
+        return situation_label(results.study, scope.value, lang)
+    return word("region_named", lang, name=region_label(results.study, scope.value, lang))
 
 
-def _region_label(study: Study, region_id: str, lang: str) -> str:
-    region = study.config.region(region_id)
-    return region.label.get(lang) if region.label else region.id
+# --------------------------------------------------------------------------- sections
+
+def title(results: "ScopeResults", *, lang: str = "nl") -> HTMLBlock:
+    """The page title: study, scope and wave, and the not-for-publication banner."""
+    check_option("lang", lang, LANGUAGES)
+    cfg = results.study.config
+    subtitle = word("subtitle", lang, scope=scope_label(results, lang), wave=results.wave)
+    parts = [f'<h1 class="isx-title" lang="{cfg.language}">{html.escape(cfg.name)}</h1>',
+             f'<p class="isx-subtitle">{html.escape(subtitle)}</p>']
+    if not results.publish:
+        parts.append(f'<p class="isx-banner isx-notebook-only" role="note">'
+                     f'{html.escape(word("not_for_publication", lang, k=results.min_n))}</p>')
+    if cfg.synthetic:
+        parts.append(_p(word("synthetic", lang), "isx-note"))
+    return HTMLBlock("\n".join(parts))
 
 
-def _sector_label(study: Study, sector_id: str, lang: str) -> str:
-    for level in study.config.sectors:
-        if level.id == sector_id:
-            return level.label.get(lang) if level.label else level.id
-    return sector_id
+def response(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Response and school characteristics: schools per group and their collaboration
+    status (national: situations, and regions when they can be shown; a situation: its
+    regions; a region: its sectors)."""
+    from .tables import response_table
+
+    table = response_table(results, lang)
+    if table is None:
+        return _section(results, "response", lang, [_p(word("no_respondents", lang))])
+    return _section(results, "response", lang, [table])
 
 
-def _status_item(study: Study):
-    items = study.instrument.items_in_block("status")
-    return items[0] if items else None
+def situations(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """The collaboration situation(s) of the scope, with their regions and sectors."""
+    from .common import region_label, sector_label, situation_label
+    from ..results.scope import hierarchy
+
+    study = results.study
+    h = hierarchy(study)
+    scope = results.scope
+    heading = word("section_situations", lang) if scope.kind == "national" else \
+        word("heading_situation", lang)
+    if scope.kind == "region":
+        region = study.config.region(scope.value)
+        parts = [_p(word("situation_of", lang, region=region_label(study, region.id, lang),
+                         situation=situation_label(study, region.situation, lang)))]
+        if region.sectors:
+            names = ", ".join(sector_label(study, s, lang) for s in region.sectors)
+            parts.append(_p(f"{word('sectors_label', lang)}: {names}"))
+        return _section(results, "situations", lang, parts, heading)
+    levels = [s for s in h.situations if scope.kind == "national" or s == scope.value]
+    items = []
+    for s in levels:
+        regions = [region_label(study, r, lang) for r in h.regions[s]]
+        items.append(f"<li><strong>{html.escape(situation_label(study, s, lang))}</strong> "
+                     f"({html.escape(word('n_regions', lang, n=len(regions)))}: "
+                     f"{html.escape(', '.join(regions))})</li>")
+    return _section(results, "situations", lang, ["<ul>\n" + "\n".join(items) + "\n</ul>"],
+                    heading)
 
 
-def _response_table(data: ScopedStudy, *, lang: str):
-    """Rows (dicts) and columns of the response table for the scope, plus hidden rows.
+def _distribution_parts(results: "ScopeResults", items: list[str], lang: str, *, key: str,
+                        title: str | None = None) -> list:
+    """An answer table, its chart (or a sentence when there is nothing to draw)."""
+    from .common import item_label
+    from .tables import distribution_columns, distribution_table
 
-    The suppression pattern is computed once on the whole study (all situations,
-    regions and sectors of the wave) and applied to the rows this scope shows, so that
-    supplements of different scopes never reveal each other's hidden cells.
-    """
-    study = data.study
-    survey = study.survey[study.survey[C.WAVE] == data.wave]
-    if not len(survey):
-        return None
-    status = _status_item(study)
-    codes = []
-    columns = []
-    if status is not None:
-        rs = study.instrument.response_set(status.id)
-        codes = rs.allowed
-        columns = [rs.label(c, lang) for c in codes]
-    w = _WORDS[lang]
-    cfg = study.config
-
-    def counts(frame: pd.DataFrame) -> tuple[int, list[int]]:
-        values = [int((frame[status.id] == c).sum()) for c in codes] if status else []
-        return len(frame), values
-
-    # the full hierarchy: total > situation > region > sector
-    nodes: dict[tuple, dict] = {}
-    parents: list[tuple[tuple, list[tuple]]] = []
-    total_key = ("total",)
-    n, values = counts(survey)
-    nodes[total_key] = {"n": n, "values": values}
-    sit_keys = []
-    for s in cfg.situations:
-        s_frame = survey[survey[C.SITUATION] == s.id]
-        key = ("situation", s.id)
-        sit_keys.append(key)
-        nodes[key] = dict(zip(("n", "values"), counts(s_frame)))
-        reg_keys = []
-        for r in (r for r in cfg.regions if r.situation == s.id):
-            r_frame = s_frame[s_frame[C.REGION] == r.id]
-            rkey = ("region", r.id)
-            reg_keys.append(rkey)
-            nodes[rkey] = dict(zip(("n", "values"), counts(r_frame)))
-            sec_ids = list(r.sectors) or sorted(r_frame[C.SECTOR].dropna().unique())
-            sec_keys = []
-            for sec in sec_ids:
-                skey = ("sector", r.id, sec)
-                sec_keys.append(skey)
-                nodes[skey] = dict(zip(("n", "values"), counts(r_frame[r_frame[C.SECTOR] == sec])))
-            parents.append((rkey, sec_keys))
-        parents.append((key, reg_keys))
-    parents.append((total_key, sit_keys))
-    # cell-level pattern: cell (row, 0) is the row's n, (row, j) its j-th status count.
-    # Every status count of 1 to min_n - 1 is hidden, and enough complementary cells
-    # with it that no hidden cell can be recovered, along the row (counts add up to n)
-    # or down the hierarchy (children add up to their parent, column by column).
-    hidden_cells = (table_pattern({k: [node["n"], *node["values"]] for k, node in nodes.items()},
-                                  parents, min_n=study.min_n) if columns else set())
-
-    def row(key, label, level):
-        parent = level == 0 or (data.scope == "national" and level == 1)
-        return {"key": key, "label": label, "n": nodes[key]["n"],
-                "values": [nodes[key]["n"], *nodes[key]["values"]], "level": level,
-                "parent": parent}
-
-    rows = []
-    if data.scope == "national":
-        rows.append(row(total_key, w["total"], 0))
-        for key in sit_keys:
-            rows.append(row(key, cfg.situation_label(key[1], lang), 1))
-            for rkey in dict(parents)[key]:
-                rows.append(row(rkey, f"{w['region']} {_region_label(study, rkey[1], lang)}", 2))
-    elif data.scope == "situation":
-        key = ("situation", data.scope_value)
-        rows.append(row(key, cfg.situation_label(data.scope_value, lang), 0))
-        rows += [row(c, f"{w['region']} {_region_label(study, c[1], lang)}", 1)
-                 for c in dict(parents)[key]]
-    else:
-        key = ("region", data.scope_value)
-        rows.append(row(key, f"{w['region']} {_region_label(study, data.scope_value, lang)}", 0))
-        rows += [row(c, f"{w['sector']} {_sector_label(study, c[2], lang)}", 1)
-                 for c in dict(parents)[key]]
-    shown = {r["key"] for r in rows}
-    return rows, [w["n"], *columns], {c for c in hidden_cells if c[0] in shown}
+    if not items:
+        return []
+    table = distribution_table(results, items, lang, key=key)
+    dist = results.distribution(items)
+    heads, numeric, other = distribution_columns(results, dist, lang)
+    fig = likert_bars(dist, item_labels={i: item_label(results.study, i, lang) for i in items},
+                      column_labels=numeric, non_numeric_labels=other, lang=lang,
+                      min_n=results.min_n, title=title)
+    if fig is None:
+        return [table, _p(word("chart_nothing_to_draw", lang, k=results.min_n), "isx-note")]
+    totals = dist[dist["column"] == 0]
+    ns = sorted({int(n) for n, h in zip(totals["count"], totals["hidden"]) if not h})
+    n_text = (str(ns[0]) if len(ns) == 1 else f"{ns[0]}–{ns[-1]}") if ns else "–"
+    caption = word("likert_caption", lang, n=n_text, k=results.min_n)
+    return [table, FigureOutput(fig, caption=caption)]
 
 
-def _html_table(rows: list[dict], columns: list[str], hidden: set, *, lang: str,
-                first: str | None = None, code: bool = False) -> str:
-    """A plain, deterministic HTML table; every cell of a hidden row shows the mark."""
-    w = _WORDS[lang]
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in [first or w["group"],
-                                                                      *columns])
-    out = ['<table class="isx-table">', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
-    for r in rows:
-        cells = []
-        for j, value in enumerate(r["values"]):
-            if r["key"] in hidden or (r["key"], j) in hidden:
-                cells.append(f'<td class="isx-suppressed">{SUPPRESSED_MARK}</td>')
-            elif code:
-                cells.append(f"<td><code>{html.escape(str(value))}</code></td>")
-            else:
-                cells.append(f'<td class="isx-num">{html.escape(str(value))}</td>')
-        label = html.escape(str(r["label"]))
-        classes = [f"isx-level-{r.get('level', 0)}"]
-        if r.get("parent"):
-            classes.append("isx-parent")
-        elif r.get("level"):
-            classes.append("isx-child")
-        cls = f' class="{" ".join(classes)}"'
-        out.append(f'<tr{cls}><th scope="row">{label}</th>{"".join(cells)}</tr>')
-    out += ["</tbody>", "</table>"]
-    return "\n".join(out)
+def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Working mechanisms: scale reliabilities and means per wave, the change since the
+    previous wave, and the answers to every mechanism item."""
+    from .common import scale_label
+    from .tables import reliability_table, wave_change_table
+
+    parts: list = [_p(word("mechanisms_intro", lang))]
+    table = reliability_table(results, lang)
+    if table is not None:
+        parts += [_h3("mechanisms-reliability", word("reliability_heading", lang)), table,
+                  _p(word("two_means_note", lang), "isx-note")]
+    change = wave_change_table(results, lang)
+    if change is not None:
+        parts += [_h3("mechanisms-change", word("wave_change_heading", lang)), change]
+    for key, items in results.table_items("mechanism").items():
+        label = scale_label(results.study, key, lang) if any(
+            s.id == key for s in results.study.instrument.scales) else key
+        parts.append(_h3(f"mechanisms-{key}", label))
+        parts += _distribution_parts(results, items, lang, key=f"mechanism-{key}", title=label)
+    return _section(results, "mechanisms", lang, parts)
+
+
+def conditions(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Conditions: mean and interval of each condition statement, and their answers."""
+    from .tables import condition_summary_table
+
+    groups = results.table_items("condition", ordered=True)
+    if not groups:
+        return _section(results, "conditions", lang, [_p(word("no_conditions", lang))])
+    parts: list = [_p(word("conditions_intro", lang)), condition_summary_table(results, lang)]
+    for key, items in groups.items():
+        parts += _distribution_parts(results, items, lang, key=f"condition-{key}")
+    return _section(results, "conditions", lang, parts)
+
+
+def added_value(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Perceived added value: satisfaction and yields, and their association with the
+    mechanisms and conditions."""
+    from .tables import association_table
+
+    parts: list = []
+    for block in ("satisfaction", "yield"):
+        groups = results.table_items(block, ordered=True)
+        if groups:
+            parts.append(_h3(f"added-value-{block}", word(f"heading_{block}", lang)))
+            for key, items in groups.items():
+                parts += _distribution_parts(results, items, lang, key=f"{block}-{key}")
+    table = association_table(results, lang)
+    if table is not None:
+        parts += [_h3("added-value-association", word("association_heading", lang)), table]
+    return _section(results, "added_value", lang, parts or [_p(word("no_data", lang))])
+
+
+def policy(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Policy level and stimulation: school board and samenwerkingsverband."""
+    parts: list = []
+    for block in ("board", "swv", "stimulation", "support"):
+        groups = results.table_items(block)
+        if groups:
+            parts.append(_h3(f"policy-{block}", word(f"heading_{block}", lang)))
+            for key, items in groups.items():
+                parts += _distribution_parts(results, items, lang, key=f"{block}-{key}")
+    return _section(results, "policy", lang, parts or [_p(word("no_data", lang))])
+
+
+def qualitative(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Factors from the interviews: k of N interviews per wave and the change class."""
+    from .tables import change_rules_text, interview_change_tables
+
+    change = results.interview_change
+    reason = change.attrs.get("reason")
+    if reason:
+        return _section(results, "qualitative", lang, [_p(word(f"qual_{reason}", lang))])
+    parts: list = [_p(word("qualitative_intro", lang))]
+    for category, table in interview_change_tables(results, lang):
+        parts += [_h3(f"qualitative-{category}", word(f"category_{category}", lang)), table]
+    parts.append(_p(change_rules_text(results, lang), "isx-note"))
+    return _section(results, "qualitative", lang, parts)
+
+
+def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """The joint display of the scope, the national heatmap, the CMO table, the evidence
+    map and the meta-inferences."""
+    from .integration import (
+        cmo_table,
+        evidence_heatmap,
+        joint_display_table,
+        joint_heatmap,
+        meta_inference_table,
+    )
+
+    parts: list = [_h3("integration-joint-display", word("joint_heading", lang)),
+                   _p(word("joint_intro", lang)), joint_display_table(results, lang)]
+    if results.scope.kind == "national":
+        fig = joint_heatmap(results, lang)
+        if fig is not None:
+            parts.append(FigureOutput(fig, caption=word("heatmap_caption", lang,
+                                                        k=results.min_n)))
+    table = cmo_table(results, lang)
+    if table is not None:
+        parts += [_h3("integration-cmo", word("cmo_heading", lang)), table]
+    fig = evidence_heatmap(results, lang)
+    if fig is not None:
+        parts += [_h3("integration-evidence-map", word("evidence_heading", lang)),
+                  FigureOutput(fig, caption=word("evidence_caption", lang))]
+    table = meta_inference_table(results, lang)
+    if table is not None:
+        parts += [_h3("integration-meta", word("meta_heading", lang)), table]
+    return _section(results, "integration", lang, parts)
+
+
+def networks(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """The network drawings of the scope's reflection meetings, with their measures."""
+    from ..network.measures import CLASSIFICATION_DEFAULTS
+    from ..network.plot import plot_drawings
+    from .labels import number, percent
+    from .tables import network_measures_table
+
+    drawings = results.drawings()
+    if not drawings:
+        return _section(results, "networks", lang, [_p(word("no_drawings", lang))])
+    p = CLASSIFICATION_DEFAULTS
+    rules = word("network_rules", lang, components=p["fragmented_components"],
+                 isolated=percent(p["fragmented_isolated_share"], lang),
+                 centralisation=number(p["star_centralisation"], lang),
+                 hub=percent(p["star_hub_share"], lang))
+    fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)))
+    return _section(results, "networks", lang, [
+        _p(word("network_colours", lang)),
+        FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))),
+        network_measures_table(results, lang), _p(rules, "isx-note")])
+
+
+def methods(results: "ScopeResults", *, lang: str = "nl") -> Section:
+    """Methods and provenance: study, scope, sources, publication rule, input hashes."""
+    from .. import __version__
+    from .tables import inputs_table, sources_table
+
+    cfg = results.study.config
+    rule = (word("disclosure_text", lang, k=results.min_n) if results.publish
+            else word("disclosure_off", lang))
+    facts = [(word("study", lang), cfg.name),
+             (word("scope", lang), f"{scope_label(results, lang)} · "
+                                   f"{word('wave', lang)} {results.wave}"),
+             (word("disclosure", lang), rule),
+             (word("software", lang), f"image_synth {__version__}")]
+    facts_html = ['<dl class="isx-facts">']
+    facts_html += [f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts]
+    facts_html.append("</dl>")
+    sources = sources_table(results, lang)
+    return _section(results, "methods", lang, [
+        _p(word("method_text", lang)), "\n".join(facts_html),
+        _h3("methods-sources", word("sources", lang)),
+        sources if sources is not None else _p(word("no_sources", lang)),
+        _h3("methods-inputs", word("inputs", lang)), inputs_table(results, lang)])
+
+
+def notebook_style() -> HTMLBlock:
+    """The page's CSS for a notebook (the published page has it in its head)."""
+    return HTMLBlock(page_style())

@@ -1,387 +1,336 @@
-"""Tables and charts of the quantitative and qualitative strands, as a reader sees them.
+"""The tables of the survey, interview and network strands, as a reader sees them.
 
-Each function takes the tidy frame an analysis returned and gives HTML (or a Figure),
-with disclosure control applied in publish mode: distributions, summaries, scale
-reliabilities and correlations of groups below the study's minimum n are shown as
-``<k``, and complementary cells are hidden too (:mod:`image_synth.publish.disclosure`).
+Each function takes a scope's results (:class:`~image_synth.results.ScopeResults`) and
+the page's language and gives a :class:`~image_synth.render.table.Table` (or ``None``
+when there is nothing to show). The frames already say which cells are hidden; these
+functions only format.
 """
 
 from __future__ import annotations
 
 import html
-import textwrap
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..errors import AnalysisError
-from ..publish.disclosure import suppress
-from .labels import hidden_cell, number, percent, word
+from .common import (
+    code_label,
+    column_label,
+    count_cell,
+    fmt_interval,
+    hidden_notes,
+    item_label,
+    node_label,
+    scale_label,
+    stat_cell,
+)
+from .labels import integer, number
+from .table import Cell, Row, Table
+from .words import word
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from ..results import ScopeResults
 
-    from ..study.models import Instrument
+__all__ = ["response_table", "distribution_table", "distribution_columns",
+           "reliability_table", "wave_change_table", "condition_summary_table",
+           "association_table", "interview_change_tables", "network_measures_table",
+           "sources_table", "inputs_table"]
 
-__all__ = ["distribution_html", "summary_html", "reliability_html", "association_html",
-           "change_html", "likert_bars", "measures_html"]
 
-
-def _table(head: Sequence[str], rows: list[list[str]], cls: str = "isx-table") -> str:
-    out = [f'<table class="{cls}"><thead><tr>'
-           + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
-           + "</tr></thead><tbody>"]
+def _notes_of(rows: list[Row], stats: set[int] = frozenset()) -> set[tuple[str, bool]]:
+    out = set()
     for row in rows:
-        out.append("<tr>" + f'<th scope="row">{row[0]}</th>'
-                   + "".join(f'<td class="isx-num">{c}</td>' for c in row[1:]) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _note(shown: pd.DataFrame, min_n: int, lang: str) -> str:
-    if C.SUPPRESSED in shown.columns and shown[C.SUPPRESSED].any():
-        return f'<p class="isx-note">{html.escape(word("suppressed_note", lang, min_n=min_n))}</p>'
-    return ""
-
-
-def _item_label(instrument: "Instrument", item: str, lang: str) -> str:
-    try:
-        return instrument.item(item).text.get(lang)
-    except KeyError:
-        return item
-
-
-def protect_distribution(dist: pd.DataFrame, *, by: Sequence[str] = (), min_n: int,
-                         publish: bool) -> pd.DataFrame:
-    """Suppress a distribution: whole groups asked of fewer than ``min_n`` respondents, and
-    answer counts below ``min_n`` with their complements within the item and group."""
-    keys = [C.ITEM, *by]
-    out = dist.copy()
-    small_group = (out[C.N_ASKED] > 0) & (out[C.N_ASKED] < min_n)
-    marked = suppress(out, min_n=min_n, n=C.COUNT, values=[C.COUNT, C.SHARE], within=keys,
-                      enabled=publish)
-    if publish:
-        marked.loc[small_group, [C.COUNT, C.SHARE]] = np.nan
-        marked.loc[small_group, C.SUPPRESSED] = True
-    return marked
-
-
-def _membership(column: pd.Series, values: Sequence) -> np.ndarray:
-    """Rows of ``column`` x ``values``: 1 where the row holds the value, else 0."""
-    ids, uniques = pd.factorize(column)
-    where = uniques.get_indexer(list(values))  # -1: no row holds the value
-    return ((ids[:, None] == where) & (where >= 0)).astype(np.int64)
-
-
-def _answers(survey: pd.DataFrame, item: str, instrument: "Instrument"
-             ) -> tuple[list, np.ndarray]:
-    """An item's answer codes and respondents x codes: 1 where a respondent who was asked
-    the item gave the code (what :func:`~image_synth.quant.distributions.distribution`
-    counts)."""
-    from ..quant.distributions import asked_mask
-
-    spec = instrument.item(item)
-    codes = [c.code for c in instrument.response_set(spec.response_set).codes]
-    asked = asked_mask(survey, spec, instrument).to_numpy()
-    values = survey[item].to_numpy(dtype="float64", na_value=np.nan)
-    given = asked[:, None] & (values[:, None] == np.asarray(codes, dtype="float64"))
-    return codes, given.astype(np.int64)
-
-
-def scoped_distribution(survey: pd.DataFrame, *, items: Sequence[str],
-                        instrument: "Instrument", groups: Sequence[tuple[str, str]],
-                        scope: tuple[str, str] | None, min_n: int) -> pd.DataFrame:
-    """The distribution of one scope, protected against subtraction from other scopes.
-
-    ``survey`` is the whole study's wave; ``groups`` lists ``(situation, region)`` of every
-    region. For each item the counts of the nation, each situation and each region form
-    one hierarchical table (regions add up to their situation, situations to the nation,
-    answers to the group's total); :func:`~image_synth.publish.disclosure.table_pattern`
-    decides which cells are hidden, and the scope's row is returned with them blanked.
-    ``scope`` is ``("situation", id)``, ``("region", id)`` or ``None`` for the nation.
-
-    Returns the :func:`~image_synth.quant.distributions.distribution` frame of the scope
-    plus ``suppressed`` (per answer) and ``n_suppressed`` (the group's n hidden).
-    """
-    from ..publish.disclosure import table_pattern
-    from ..quant.distributions import distribution
-
-    situations = sorted({s for s, _ in groups})
-    regions = [r for _, r in groups]
-    # the rows of the table, in the order table_pattern follows
-    keys = [("national",), *(("situation", s) for s in situations),
-            *(("region", r) for r in regions)]
-    key = ("national",) if scope is None else scope
-    if key not in set(keys):
-        raise AnalysisError(f"scope {scope!r} is not the nation or one of the situations "
-                            "and regions in groups")
-    parents = [(("national",), [("situation", s) for s in situations])]
-    parents += [(("situation", s), [("region", r) for sit, r in groups if sit == s])
-                for s in situations]
-    if scope is None:
-        out = distribution(survey, items=items, instrument=instrument).copy()
-    else:  # "situation" and "region" name the survey's columns too
-        level = distribution(survey, items=items, instrument=instrument, by=scope[0])
-        out = level[level[scope[0]] == scope[1]].copy()
-    # respondents x rows of the table: everyone counts for the nation, then for their
-    # situation and their region
-    members = np.column_stack([np.ones((len(survey), 1), dtype=np.int64),
-                               _membership(survey[C.SITUATION], situations),
-                               _membership(survey[C.REGION], regions)])
-    hidden_cells, hidden_totals = set(), set()
-    for item in dict.fromkeys(items):
-        codes, answers = _answers(survey, item, instrument)
-        counts = (members.T @ answers).tolist()  # the item's whole table: rows x codes
-        hidden = table_pattern({k: [sum(row), *row] for k, row in zip(keys, counts)},
-                               parents, min_n=min_n)
-        hidden_cells |= {(item, code) for j, code in enumerate(codes, start=1)
-                         if (key, j) in hidden}
-        if (key, 0) in hidden:
-            hidden_totals.add(item)
-    n_hidden = out[C.ITEM].isin(hidden_totals).to_numpy()
-    blank = n_hidden | np.array([cell in hidden_cells
-                                 for cell in zip(out[C.ITEM], out[C.CODE])], dtype=bool)
-    out[C.COUNT] = out[C.COUNT].astype("float64")
-    out[C.SHARE] = out[C.SHARE].astype("float64")
-    out.loc[blank, [C.COUNT, C.SHARE]] = np.nan
-    out[C.SUPPRESSED] = blank
-    out["n_suppressed"] = n_hidden
+        for j, cell in enumerate(row.cells):
+            if cell.state:
+                out.add((cell.state, j in stats))
     return out
 
 
-def distribution_html(dist: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
-                      lang: str = "nl", min_n: int = 5, publish: bool = True) -> str:
-    """One table per item group: rows are items (and groups), columns the answers,
-    cells ``count (share)``; "don't know" in its own column."""
-    by_cols = [by] if by else []
-    # a frame already protected across scopes (``scoped_distribution``) keeps its marks
-    shown = (dist if C.SUPPRESSED in dist.columns
-             else protect_distribution(dist, by=by_cols, min_n=min_n, publish=publish))
-    answers = list(dict.fromkeys(zip(shown[C.CODE], shown[C.LABEL])))
-    head = [word("factor", lang)] + ([word(by, lang)] if by else []) + \
-        [label for _, label in answers] + ["n"]
+def response_table(results: "ScopeResults", lang: str) -> Table | None:
+    """Respondents per group and their collaboration status."""
+    frame = results.response
+    if frame.empty or frame.loc[frame["column"] == 0, "value"].iloc[0] == 0:
+        return None
+    study = results.study
+    item = frame.attrs.get("status_item")
+    heads = [word("n_respondents", lang)]
+    codes = frame.loc[frame["column"] > 0].drop_duplicates("column").sort_values("column")
+    heads += [column_label(study, item, (int(c),), lang) for c in codes["code"]]
     rows = []
-    for keys, part in shown.groupby([C.ITEM, *by_cols], sort=False):
-        keys = keys if isinstance(keys, tuple) else (keys,)
-        cells = {code: r for code, r in zip(part[C.CODE], part.itertuples(index=False))}
-        row = [html.escape(_item_label(instrument, keys[0], lang))]
-        if by:
-            row.append(html.escape(str(keys[1])))
-        for code, _ in answers:
-            r = cells.get(code)
-            if r is None:
-                row.append("")
-            elif getattr(r, C.SUPPRESSED):
-                row.append(hidden_cell(min_n))
-            else:
-                row.append(f"{int(getattr(r, C.COUNT))} <small>({percent(getattr(r, C.SHARE), lang)})</small>")
-        n_asked = int(part[C.N_ASKED].iloc[0])
-        n_hidden = bool(part.get("n_suppressed", pd.Series([False])).iloc[0])
-        row.append(hidden_cell(min_n) if publish and (0 < n_asked < min_n or n_hidden)
-                   else str(n_asked))
-        rows.append(row)
-    return _table(head, rows, cls="isx-table isx-survey isx-dist") + _note(shown, min_n, lang)
+    for node, part in frame.groupby("node", sort=False):
+        part = part.sort_values("column")
+        cells = [count_cell(v, None, s, min_n=results.min_n, lang=lang)
+                 for v, s in zip(part["value"], part["hidden"])]
+        level = int(part["level"].iloc[0])
+        rows.append(Row(html.escape(node_label(study, node, lang)), cells, level=level,
+                        parent=level == 0 or (results.scope.kind == "national" and level == 1)))
+    notes = hidden_notes(_notes_of(rows), min_n=results.min_n, lang=lang)
+    if frame.attrs.get("regions_dropped"):
+        notes.insert(0, word("regions_on_situation_pages", lang))
+    return Table(f"response-{results.scope.kind}", [word("group", lang), *heads], rows,
+                 caption=word("response_caption", lang, wave=results.wave), notes=notes)
 
 
-def summary_html(summary: pd.DataFrame, *, instrument: "Instrument", by: str | None = None,
-                 lang: str = "nl", min_n: int = 5, publish: bool = True,
-                 hidden_items: Sequence[str] = ()) -> str:
-    """Mean, sd, n, "don't know" and share in the top two answers per item (and group).
+def distribution_columns(results: "ScopeResults", dist: pd.DataFrame, lang: str
+                         ) -> tuple[list[str], list[str], list[str]]:
+    """Heads of the answer columns of a distribution (numeric answers, then the
+    non-numeric ones) and the labels of the non-numeric answers."""
+    study = results.study
+    first = dist[C.ITEM].iloc[0]
+    answers = dist[dist["column"] > 0].drop_duplicates("column").sort_values("column")
+    heads, numeric, other = [], [], []
+    for codes, kind in zip(answers["codes"], answers[C.NON_NUMERIC]):
+        label = column_label(study, first, tuple(codes), lang)
+        heads.append(label)
+        (numeric if kind is None or kind != kind else other).append(label)
+    return heads, numeric, other
 
-    ``hidden_items``: items with a hidden cell in their distribution; their summary is
-    hidden too (n, "don't know", mean and top-two share would let a reader solve for the
-    hidden counts).
-    """
-    shown = suppress(summary, min_n=min_n, n=C.N,
-                     values=[C.N, C.MEAN, C.SD, "share_top2", "n_dont_know"],
-                     within=[C.ITEM] if by else (), enabled=publish)
-    if publish and len(hidden_items):
-        shown.loc[shown[C.ITEM].isin(hidden_items), C.SUPPRESSED] = True
-    head = [word("factor", lang)] + ([word(by, lang)] if by else []) + [
-        "n", "gemiddelde" if lang == "nl" else "mean", "sd", "4–5" if lang else "",
-        "weet niet" if lang == "nl" else "don't know"]
+
+def distribution_table(results: "ScopeResults", items: list[str], lang: str, *,
+                       key: str) -> Table:
+    """Rows are items, columns the answers (``count (share of those asked)``), then n."""
+    dist = results.distribution(items)
+    study = results.study
+    heads, _, _ = distribution_columns(results, dist, lang)
     rows = []
-    for r in shown.itertuples(index=False):
-        row = [html.escape(_item_label(instrument, getattr(r, C.ITEM), lang))]
-        if by:
-            row.append(html.escape(str(getattr(r, by))))
-        if getattr(r, C.SUPPRESSED):
-            row += [hidden_cell(min_n)] * 5
-        else:
-            row += [str(int(getattr(r, C.N))), number(getattr(r, C.MEAN), lang),
-                    number(getattr(r, C.SD), lang), percent(r.share_top2, lang),
-                    str(int(r.n_dont_know))]
-        rows.append(row)
-    return _table(head, rows) + _note(shown, min_n, lang)
+    for item, part in dist.groupby(C.ITEM, sort=False):
+        part = part.sort_values("column")
+        total = part[part["column"] == 0].iloc[0]
+        cells = [count_cell(r[C.COUNT], r[C.SHARE], r["hidden"], min_n=results.min_n,
+                            lang=lang) for _, r in part[part["column"] > 0].iterrows()]
+        cells.append(count_cell(total[C.COUNT], None, total["hidden"], min_n=results.min_n,
+                                lang=lang))
+        rows.append(Row(html.escape(item_label(study, item, lang)), cells))
+    notes = hidden_notes(_notes_of(rows), min_n=results.min_n, lang=lang)
+    if dist.attrs.get("collapsed"):
+        notes.insert(0, _collapsed_note(results, dist, lang))
+    return Table(f"dist-{results.scope.kind}-{key}", [word("statement", lang), *heads, "n"],
+                 rows, kind="isx-dist", caption=word("distribution_caption", lang),
+                 notes=notes)
 
 
-def reliability_html(scales: pd.DataFrame, *, lang: str = "nl", min_n: int = 5,
-                     publish: bool = True, hidden: Sequence[tuple[int, str]] = ()) -> str:
-    """Scales: k items, n, Cronbach's alpha with its interval, omega, mean and sd.
+def _collapsed_note(results: "ScopeResults", dist: pd.DataFrame, lang: str) -> str:
+    study = results.study
+    first = dist[C.ITEM].iloc[0]
+    parts = []
+    for codes in dist.loc[dist["column"] > 0, "codes"].drop_duplicates():
+        codes = tuple(codes)
+        if len(codes) > 1:
+            names = " / ".join(column_label(study, first, (c,), lang) for c in codes)
+            parts.append(f"{codes[0]}–{codes[-1]} = {names}")
+    return word("collapsed_note", lang, columns="; ".join(parts))
 
-    ``hidden``: ``(wave, scale)`` pairs hidden to protect other scopes (a region's mean
-    and n would otherwise follow from its situation minus the other regions).
-    """
-    shown = suppress(scales, min_n=min_n, n=C.N,
-                     values=[C.N, C.ALPHA, C.CI_LOW, C.CI_HIGH, C.OMEGA_TOTAL, C.MEAN, C.SD],
-                     enabled=publish)
-    if publish and len(hidden):
-        pairs = set(hidden)
-        mask = [(int(w), sc) in pairs for w, sc in zip(shown["wave"], shown[C.SCALE])]
-        shown.loc[mask, C.SUPPRESSED] = True
-    head = ["schaal" if lang == "nl" else "scale", "meting" if lang == "nl" else "wave",
-            "items", "n", "alpha [95%-BI]" if lang == "nl" else "alpha [95% CI]", "omega",
-            "gemiddelde" if lang == "nl" else "mean", "sd"]
+
+def reliability_table(results: "ScopeResults", lang: str) -> Table | None:
+    """Mechanism scales per wave: items, n, alpha [95% CI], omega, mean and sd."""
+    frame = results.reliabilities
+    if frame.empty or C.ALPHA not in frame.columns:
+        return None
+    study, k = results.study, results.min_n
+    frame = frame.copy()
+    for column in (C.ALPHA, C.CI_LOW, C.CI_HIGH, C.OMEGA_TOTAL, C.MEAN, C.SD):
+        if column not in frame.columns:
+            frame[column] = np.nan
     rows = []
-    for r in shown.itertuples(index=False):
-        label = html.escape(str(getattr(r, C.LABEL, r.scale)))
-        if not getattr(r, "reported", True):
-            label += " <small>(" + ("niet betrouwbaar" if lang == "nl" else "not reliable") + ")</small>"
-        if getattr(r, C.SUPPRESSED):
-            rows.append([label, str(r.wave), str(r.k_items)] + [hidden_cell(min_n)] * 5)
+    for r in frame.itertuples(index=False):
+        label = html.escape(scale_label(study, r.scale, lang))
+        notes = []
+        if not r.reported:
+            notes.append(word("scale_not_reported", lang))
+        elif r.alpha == r.alpha and r.alpha < RELIABLE_ALPHA and not r.hidden:
+            notes.append(word("scale_not_reliable", lang, alpha=number(RELIABLE_ALPHA, lang)))
+        if notes:
+            label += " <small>(" + html.escape("; ".join(notes)) + ")</small>"
+        state = r.hidden
+        cells = [Cell(str(int(r.wave))), Cell(str(int(r.k_items))),
+                 count_cell(r.n, None, state, min_n=k, lang=lang),
+                 stat_cell(f"{number(r.alpha, lang)} {fmt_interval(r.ci_low, r.ci_high, lang)}"
+                           if r.alpha == r.alpha else "–", state, min_n=k, lang=lang),
+                 stat_cell(number(r.omega_total, lang) or "–", state, min_n=k, lang=lang),
+                 stat_cell(number(r.mean, lang) or "–", state, min_n=k, lang=lang),
+                 stat_cell(number(r.sd, lang) or "–", state, min_n=k, lang=lang)]
+        rows.append(Row(label, cells))
+    notes = [word("reliability_note", lang, alpha=number(RELIABLE_ALPHA, lang))]
+    notes += hidden_notes(_notes_of(rows, stats={3, 4, 5, 6}), min_n=k, lang=lang)
+    return Table(f"reliability-{results.scope.kind}",
+                 [word("scale", lang), word("wave", lang), word("items", lang), "n",
+                  word("alpha_ci", lang), "omega", word("mean", lang), "sd"], rows,
+                 caption=word("reliability_caption", lang), notes=notes)
+
+
+#: Cronbach's alpha below this is marked "not reliable enough" on the page.
+RELIABLE_ALPHA = 0.7
+
+
+def wave_change_table(results: "ScopeResults", lang: str) -> Table | None:
+    frame = results.wave_change
+    if frame.empty:
+        return None
+    study, k = results.study, results.min_n
+    before, after = int(frame["wave_1"].iloc[0]), int(frame["wave_2"].iloc[0])
+    rows = []
+    for r in frame.itertuples(index=False):
+        label = html.escape(scale_label(study, r.value, lang))
+        if not r.n_1 or not r.n_2:
+            rows.append(Row(label, [Cell.text(word("not_in_both_waves", lang)), Cell(""),
+                                    Cell("")]))
             continue
-        rows.append([label, str(r.wave), str(r.k_items), str(int(r.n)),
-                     f"{number(r.alpha, lang)} [{number(r.ci_low, lang)}–{number(r.ci_high, lang)}]",
-                     number(r.omega_total, lang), number(r.mean, lang), number(r.sd, lang)])
-    return _table(head, rows) + _note(shown, min_n, lang)
+        flag = (f" <small>({html.escape(word('composition_differs', lang))})</small>"
+                if r.composition_differs and not r.hidden else "")
+        rows.append(Row(label, [
+            stat_cell(f"{integer(r.n_1, lang)} / {integer(r.n_2, lang)}", r.hidden, min_n=k,
+                      lang=lang),
+            stat_cell(f"{number(r.effect_size, lang)} {fmt_interval(r.ci_low, r.ci_high, lang)}",
+                      r.hidden, min_n=k, lang=lang),
+            stat_cell(number(r.p_value, lang, 3) + flag, r.hidden, min_n=k, lang=lang)]))
+    notes = [word("wave_change_note", lang)]
+    notes += hidden_notes(_notes_of(rows, stats={0, 1, 2}), min_n=k, lang=lang)
+    return Table(f"wave-change-{results.scope.kind}",
+                 [word("scale", lang), word("n_waves", lang, before=before, after=after),
+                  word("rank_biserial_ci", lang), "p"], rows,
+                 caption=word("wave_change_caption", lang, before=before, after=after),
+                 notes=notes)
 
 
-def association_html(assoc: pd.DataFrame, *, labels: dict[str, str], lang: str = "nl",
-                     min_n: int = 5, publish: bool = True) -> str:
-    """Spearman correlations as a matrix: mechanisms and conditions as rows, satisfaction
-    and yields as columns; each cell rho, its interval and n."""
-    shown = suppress(assoc, min_n=min_n, n=C.N, values=[C.N, C.RHO, C.CI_LOW, C.CI_HIGH,
-                                                        C.P_VALUE], enabled=publish)
-    outcomes = list(dict.fromkeys(shown[C.OUTCOME]))
-    head = ["factor"] + [textwrap.shorten(labels.get(o, o), 60, placeholder="…")
-                         for o in outcomes]
+def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
+    """Mean and 95% interval per condition statement.
+
+    The table shows no n and no sd: the number asked is in the answer table below it,
+    and with a hidden "don't know" count the valid n would give that count back (so
+    would the sd together with the interval).
+    """
+    frame = results.condition_summary
+    if frame.empty:
+        return None
+    study, k = results.study, results.min_n
     rows = []
-    for predictor, part in shown.groupby(C.PREDICTOR, sort=False):
+    for r in frame.itertuples(index=False):
+        rows.append(Row(html.escape(item_label(study, r.item, lang)), [
+            stat_cell(number(r.mean, lang) or "–", r.hidden, min_n=k, lang=lang),
+            stat_cell(fmt_interval(r.ci_low, r.ci_high, lang) if r.n and r.n > 1 else "–",
+                      r.hidden, min_n=k, lang=lang)]))
+    notes = [word("condition_summary_note", lang)]
+    notes += hidden_notes(_notes_of(rows, stats={0, 1}), min_n=k, lang=lang)
+    return Table(f"conditions-{results.scope.kind}",
+                 [word("statement", lang), word("mean", lang), word("ci95", lang)], rows,
+                 caption=word("condition_summary_caption", lang), notes=notes)
+
+
+def association_table(results: "ScopeResults", lang: str) -> Table | None:
+    frame = results.associations
+    if frame.empty:
+        return None
+    study, k = results.study, frame.attrs.get("min_n", results.min_n)
+    outcomes = list(dict.fromkeys(frame[C.OUTCOME]))
+    rows = []
+    for predictor, part in frame.groupby(C.PREDICTOR, sort=False):
         cells = {r.outcome: r for r in part.itertuples(index=False)}
-        row = [html.escape(labels.get(predictor, predictor))]
+        row = []
         for outcome in outcomes:
             r = cells.get(outcome)
             if r is None:
-                row.append("")
-            elif getattr(r, C.SUPPRESSED):
-                row.append(hidden_cell(min_n))
-            else:
-                row.append(f"{number(r.rho, lang)}<br><small>[{number(r.ci_low, lang)}–"
-                           f"{number(r.ci_high, lang)}]; n = {int(r.n)}</small>")
-        rows.append(row)
-    return _table(head, rows, cls="isx-table isx-matrix") + _note(shown, min_n, lang)
+                row.append(Cell(""))
+                continue
+            row.append(stat_cell(f"{number(r.rho, lang)}<br><small>"
+                                 f"{fmt_interval(r.ci_low, r.ci_high, lang)}; n = "
+                                 f"{integer(r.n, lang)}</small>", r.hidden, min_n=k, lang=lang))
+        rows.append(Row(html.escape(scale_label(study, predictor, lang)), row))
+    notes = [word("association_note", lang, k=k)]
+    notes += hidden_notes(_notes_of(rows, stats=set(range(len(outcomes)))), min_n=k, lang=lang)
+    return Table(f"associations-{results.scope.kind}",
+                 [word("factor", lang), *(scale_label(study, o, lang) for o in outcomes)],
+                 rows, kind="isx-matrix", caption=word("association_caption", lang),
+                 notes=notes)
 
 
-def change_html(change: pd.DataFrame, *, labels: dict[str, str], lang: str = "nl") -> str:
-    """Codes mentioned by k of N sources in each wave, with the change class and its rule."""
+def interview_change_tables(results: "ScopeResults", lang: str) -> list[tuple[str, Table]]:
+    """One table per codebook category: k of N interviews per wave and the change."""
+    change = results.interview_change
     if change.empty:
-        return ""
+        return []
+    study = results.study
     before, after = int(change["wave_before"].iloc[0]), int(change["wave_after"].iloc[0])
-    head = ["factor", str(before), str(after), "verandering" if lang == "nl" else "change"]
-    rows = []
-    for r in change.itertuples(index=False):
-        if r.k_before == 0 and r.k_after == 0:
+    out = []
+    for category in dict.fromkeys(c.category for c in study.codebook.codes):
+        part = change[(change[C.CATEGORY] == category)
+                      & ((change["k_before"] > 0) | (change["k_after"] > 0))]
+        if part.empty:
             continue
-        cls = word(r.change, lang) if isinstance(r.change, str) else "–"
-        rows.append([html.escape(labels.get(r.code, r.code)),
-                     f"{int(r.k_before)} {word('of', lang)} {int(r.n_before)}",
-                     f"{int(r.k_after)} {word('of', lang)} {int(r.n_after)}", html.escape(cls)])
-    rules = html.escape(change.attrs.get("rules", ""))
-    return _table(head, rows) + (f'<p class="isx-note">{rules}</p>' if rules else "")
+        rows = []
+        for r in part.itertuples(index=False):
+            cls = word(f"change_{r.change}", lang) if isinstance(r.change, str) else "–"
+            rows.append(Row(html.escape(code_label(study, r.code, lang)), [
+                Cell.text(word("k_of_n", lang, k=integer(r.k_before, lang),
+                               n=integer(r.n_before, lang)), numeric=True),
+                Cell.text(word("k_of_n", lang, k=integer(r.k_after, lang),
+                               n=integer(r.n_after, lang)), numeric=True),
+                Cell.text(cls)]))
+        out.append((category, Table(
+            f"interviews-{results.scope.kind}-{category}",
+            [word("factor", lang), str(before), str(after), word("change", lang)], rows,
+            caption=word(f"category_{category}", lang))))
+    return out
 
 
-def likert_bars(dist: pd.DataFrame, *, instrument: "Instrument", lang: str = "nl",
-                min_n: int = 5, publish: bool = True, title: str | None = None) -> "Figure":
-    """Diverging stacked bars of ordered items: disagreement left of zero, agreement right,
-    the middle answer split over both sides, "don't know" as a grey bar on the far right.
-
-    Items asked of fewer than ``min_n`` respondents are left out in publish mode.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    from ..network.plot import set_alt_text
-
-    items = list(dict.fromkeys(dist[C.ITEM]))
-    if publish:
-        asked = dist.groupby(C.ITEM)[C.N_ASKED].first()
-        items = [i for i in items if asked[i] >= min_n]
-    fig, ax = plt.subplots(figsize=(10, 0.6 * max(len(items), 1) + 2.0))
-    labels = list(dict.fromkeys(dist.loc[dist["non_numeric"].isna(), C.LABEL]))
-    colours = _diverging(len(labels))
-    bars = []  # (y, width, left, colour) of every bar, in drawing order
-    for y, item in enumerate(items):
-        part = dist[dist[C.ITEM] == item]
-        scale = part[part["non_numeric"].isna()].sort_values(C.CODE)
-        total = part[C.COUNT].sum()
-        if total == 0:
-            continue
-        shares = (scale[C.COUNT] / total).to_numpy()
-        k = len(shares)
-        cols = colours if k == len(colours) else _diverging(k)
-        mid = k // 2
-        left = -(shares[:mid].sum() + (shares[mid] / 2 if k % 2 else 0))
-        for j, share in enumerate(shares):
-            bars.append((y, share, left, cols[j]))
-            left += share
-        dk = part.loc[part["non_numeric"].notna(), C.COUNT].sum() / total
-        if dk:
-            bars.append((y, dk, 1.05, "#8c8c8c"))
-    if bars:  # one call for all bars (each call builds its own container, ~5 ms)
-        ys, widths, lefts, fills = zip(*bars)
-        ax.barh(ys, widths, left=lefts, color=fills, edgecolor="white", height=0.7)
-    ax.set_yticks(range(len(items)))
-    ax.set_yticklabels([textwrap.fill(_item_label(instrument, i, lang), 48) for i in items],
-                       fontsize=8)
-    ax.axvline(0, color="#444444", linewidth=0.8)
-    ax.set_xlim(-1, 1.3)
-    ax.set_xticks([-1, -0.5, 0, 0.5, 1])
-    ax.set_xticklabels(["100%", "50%", "0", "50%", "100%"])
-    ax.invert_yaxis()
-    if title:
-        ax.set_title(title, fontsize=10)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
-    handles.append(plt.Rectangle((0, 0), 1, 1, color="#8c8c8c"))
-    fig.legend(handles, labels + (["weet niet"] if lang == "nl" else ["don't know"]),
-               fontsize=7, ncol=3, loc="lower center", frameon=False)
-    fig.tight_layout(rect=(0, 0.12, 1, 1))
-    alt = ("Gestapelde staafdiagrammen per stelling: links het aandeel dat het (overwegend) "
-           "oneens is, rechts het aandeel dat het (overwegend) eens is, grijs 'weet niet'."
-           if lang == "nl" else
-           "Diverging stacked bars per statement: disagreement to the left, agreement to the "
-           "right, 'don't know' in grey.")
-    set_alt_text(fig, alt + " " + "; ".join(_item_label(instrument, i, lang) for i in items))
-    return fig
+def change_rules_text(results: "ScopeResults", lang: str) -> str:
+    """The change classes' rules in the page's language."""
+    params = results.interview_change.attrs.get("parameters", {})
+    return word("change_rules", lang, min_sources=params.get("min_sources", 3),
+                abs_diff=number(100 * params.get("abs_diff", 0.15), lang, 0),
+                rel_diff=number(100 * params.get("rel_diff", 0.5), lang, 0))
 
 
-def _diverging(k: int) -> list[str]:
-    """k colours from disagreement (red) through neutral grey to agreement (blue)."""
-    fixed = {2: ["#b2182b", "#2166ac"], 3: ["#b2182b", "#d9d9d9", "#2166ac"],
-             4: ["#b2182b", "#ef8a62", "#67a9cf", "#2166ac"],
-             5: ["#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac"],
-             6: ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"],
-             7: ["#b2182b", "#ef8a62", "#fddbc7", "#d9d9d9", "#d1e5f0", "#67a9cf", "#2166ac"]}
-    if k in fixed:
-        return fixed[k]
-    import matplotlib
+def network_measures_table(results: "ScopeResults", lang: str) -> Table | None:
+    frame = results.network_measures
+    if frame.empty:
+        return None
+    from .common import region_label
 
-    cmap = matplotlib.colormaps["RdBu"]
-    return [matplotlib.colors.to_hex(cmap(x)) for x in np.linspace(0.05, 0.95, max(k, 1))]
-
-
-def measures_html(frame: pd.DataFrame, *, lang: str = "nl") -> str:
-    """Structure measures of network drawings, one row per drawing."""
-    head = ["regio" if lang == "nl" else "region", "partijen" if lang == "nl" else "parties",
-            "lijnen" if lang == "nl" else "ties", "dichtheid" if lang == "nl" else "density",
-            "centralisatie" if lang == "nl" else "centralisation", "spil" if lang == "nl"
-            else "hub", "structuur" if lang == "nl" else "structure"]
+    study = results.study
+    types = {d.meeting: d.party_types for d in results.drawings()}
     rows = []
     for r in frame.itertuples(index=False):
-        rows.append([html.escape(str(r.region)), str(int(r.n_parties)), str(int(r.n_ties)),
-                     number(r.density, lang), number(r.degree_centralisation, lang),
-                     html.escape(str(r.hub)), html.escape(str(r.structure))])
-    return _table(head, rows)
+        rows.append(Row(html.escape(word("region_named", lang,
+                                         name=region_label(study, r.region, lang))), [
+            Cell(integer(r.n_parties, lang)), Cell(integer(r.n_ties, lang)),
+            Cell(number(r.density, lang)), Cell(number(r.degree_centralisation, lang) or "–"),
+            Cell.text(_party_label(r, types.get(r.meeting, {}), lang)),
+            Cell.text(word(f"structure_{r.structure}", lang))]))
+    return Table(f"networks-{results.scope.kind}",
+                 [word("drawing", lang), word("parties", lang), word("ties", lang),
+                  word("density", lang), word("centralisation", lang), word("hub", lang),
+                  word("structure", lang)], rows, caption=word("networks_caption", lang))
+
+
+def _party_label(row, types: dict, lang: str) -> str:
+    """The hub of a drawing by its kind of party (the drawing's own ids stay out)."""
+    kind = getattr(row, "hub_type", None)
+    if not isinstance(kind, str) or not kind:
+        return "–"
+    spec = types.get(kind, {})
+    return spec.get(lang) or word("party_other", lang)
+
+
+def sources_table(results: "ScopeResults", lang: str) -> Table | None:
+    frame = results.sources
+    if frame.empty:
+        return None
+    rows = [Row(html.escape(word(f"source_{t}", lang)), [Cell(integer(n, lang))])
+            for t, n in zip(frame[C.SOURCE_TYPE], frame[C.COUNT])]
+    return Table(f"sources-{results.scope.kind}", [word("source_type", lang),
+                                                   word("count", lang)], rows)
+
+
+def inputs_table(results: "ScopeResults", lang: str) -> Table:
+    frame = results.inputs
+    rows = [Row(f"<code>{html.escape(f)}</code>", [Cell(f"<code>{h[:12]}</code>",
+                                                        numeric=False)])
+            for f, h in zip(frame["file"], frame["sha256"])]
+    return Table(f"inputs-{results.scope.kind}", [word("file", lang), word("sha256", lang)],
+                 rows)
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))

@@ -1,13 +1,15 @@
-"""The published example run, read as a reader would (issue: notebooks and supplements).
+"""The published example run, read as a reader would.
 
-One `image-synth run` of the embedded example study; then every HTML page is scanned:
-no count, mean or share resting on fewer than the study's minimum n (region D has one
-responding school: its page shows no school-level figure), no name from the
-pseudonymisation dictionary, no path of this machine.
+One `image-synth run` of the embedded example study in Dutch (every scope) and one in
+English (four scopes); then every HTML page is scanned: no count below the study's
+minimum n, no name from the pseudonymisation dictionary, no path of this machine, no raw
+id, no word of the other language outside quotes, hidden cells counted truthfully in the
+manifest, no national table hiding more than a quarter of its cells.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import image_synth
+from image_synth.render.words import catalogue
 
 from _support import ROOT
 
@@ -24,20 +27,38 @@ pytestmark = pytest.mark.slow
 MIN_N = 5
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("example") / "site"
+def _run(out: Path, *extra: str) -> Path:
     result = subprocess.run([sys.executable, "-m", "image_synth", "run", "--out", str(out),
-                             "--jobs", "2", "--no-progress"], capture_output=True, text=True,
-                            timeout=900)
+                             "--jobs", "2", "--no-progress", *extra], capture_output=True,
+                            text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
 
 @pytest.fixture(scope="module")
-def pages(site) -> dict[str, BeautifulSoup]:
+def site(tmp_path_factory) -> Path:
+    return _run(tmp_path_factory.mktemp("example") / "site")
+
+
+@pytest.fixture(scope="module")
+def site_en(tmp_path_factory) -> Path:
+    return _run(tmp_path_factory.mktemp("example_en") / "site", "--lang", "en", "--only",
+                "national,po_vo,C,D")
+
+
+def _pages(site: Path) -> dict[str, BeautifulSoup]:
     return {p.name: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
             for p in sorted(site.glob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, BeautifulSoup]:
+    return _pages(site)
+
+
+@pytest.fixture(scope="module")
+def pages_en(site_en) -> dict[str, BeautifulSoup]:
+    return _pages(site_en)
 
 
 def test_every_scope_has_a_page(site, pages):
@@ -56,27 +77,106 @@ def _first_int(text: str) -> int | None:
 
 def test_no_cell_below_the_minimum_n(pages):
     for name, soup in pages.items():
-        for table in soup.select("table.isx-dist"):
-            for cell in table.select("td"):
+        for table in soup.select('table.isx-dist, section[data-section="response"] table'):
+            for cell in table.select("td:not([data-hidden])"):
                 value = _first_int(cell.get_text())
                 assert value is None or value == 0 or value >= MIN_N, (name, cell)
-        for table in soup.select('section[data-section="response"] table'):
-            for cell in table.select("td"):
-                value = _first_int(cell.get_text())
-                assert value is None or value == 0 or value >= MIN_N, (name, cell)
-        for table in soup.select("table.joint-display"):
+        for table in soup.select("table.isx-joint"):
             for n in re.findall(r"n = (\d+)", table.get_text()):
                 assert int(n) >= MIN_N, (name, n)
 
 
 def test_region_d_shows_no_school_level_figure(pages):
     soup = pages["region-D.html"]
-    for table in soup.select('section[data-section="response"] table, table.isx-survey'):
+    for table in soup.select('section[data-section="response"] table, table.isx-dist'):
         for cell in table.select("td"):
             assert _first_int(cell.get_text()) in (None, 0), cell
-    display = soup.select_one("table.joint-display").get_text()
+    display = soup.select_one("table.isx-joint").get_text()
     assert not re.search(r"n = \d", display)
     assert "ρ = " not in display
+
+
+def test_hidden_cells_are_marked_and_counted_truthfully(site, pages):
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    recorded = {page["file"]: page for page in manifest["supplements"]}
+    for name, soup in pages.items():
+        if name == "index.html":
+            continue
+        primary = soup.select('[data-hidden="primary"]')
+        complementary = soup.select('[data-hidden="complementary"]')
+        assert recorded[name]["suppressed_cells"] == len(primary) + len(complementary), name
+        assert {td.get_text(strip=True) for td in primary} <= {"<5", "n < 5", "n < 10"}, name
+        assert {td.get_text(strip=True) for td in complementary} <= {"†"}, name
+
+
+@pytest.mark.xfail(strict=True, reason="the response, trust, equality and condition tables "
+                   "hide 26-36% until suppression is decided by the linear-system audit")
+def test_no_national_table_hides_more_than_a_quarter(pages):
+    for table in pages["national.html"].select("table"):
+        cells = table.select("tbody td")
+        hidden = table.select("tbody td[data-hidden]")
+        caption = table.caption.get_text() if table.caption else table.get("id")
+        assert len(hidden) <= len(cells) / 4, (caption, len(hidden), len(cells))
+
+
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+_SOURCE_ID = re.compile(r"\b(?:INT|RB|LIT|EXT)\d{4}")
+
+
+def _visible(soup: BeautifulSoup, lang: str) -> str:
+    """The page's visible text, without elements in another language (quotes)."""
+    soup = BeautifulSoup(str(soup), "html.parser")
+    for tag in soup.select("script, style, nav, code, [lang]"):
+        if tag.name == "code" or (tag.name != "html" and tag.get("lang", lang) != lang):
+            tag.decompose()
+    body = soup.body or soup
+    return body.get_text(" ")
+
+
+@pytest.mark.parametrize("which", ["nl", "en"])
+def test_no_raw_ids_on_the_page(which, pages, pages_en):
+    for name, soup in (pages if which == "nl" else pages_en).items():
+        text = _visible(soup, which).replace("image_synth", "")   # the software's name
+        assert _SNAKE.findall(text) == [], (name, sorted(set(_SNAKE.findall(text)))[:10])
+        assert _SOURCE_ID.findall(text) == [], name
+
+
+def _foreign_words(lang: str) -> set[str]:
+    """Texts of the other language (catalogue and instrument) that are not words of
+    this one: a page in ``lang`` must not show any of them."""
+    other = "en" if lang == "nl" else "nl"
+    study = image_synth.load_study()
+    mine = set(catalogue(lang).values())
+    theirs = set(catalogue(other).values())
+    inst = study.instrument
+    for rs in inst.response_sets:
+        for c in rs.codes:
+            mine.add(c.label.get(lang))
+            theirs.add(c.label.get(other))
+    for item in inst.items:
+        mine.add(item.text.get(lang))
+        theirs.add(item.text.get(other))
+    for s in study.config.situations:
+        mine.add(study.config.situation_label(s.id, lang))
+        theirs.add(study.config.situation_label(s.id, other))
+    plain = {t for t in theirs - mine if "{" not in t and len(t) >= 8 and " " in t}
+    return plain
+
+
+@pytest.mark.parametrize("which", ["nl", "en"])
+def test_no_words_of_the_other_language(which, pages, pages_en):
+    foreign = _foreign_words(which)
+    for name, soup in (pages if which == "nl" else pages_en).items():
+        text = " ".join(_visible(soup, which).split())
+        found = sorted(t for t in foreign if t in text)
+        assert found == [], (name, found[:5])
+
+
+def test_an_english_page_says_quotes_are_in_dutch(pages_en):
+    text = pages_en["national.html"].get_text(" ")
+    assert "Quotes are in Dutch" in text
+    for quote in pages_en["national.html"].select("blockquote"):
+        assert quote["lang"] == "nl"
 
 
 def test_no_pseudonymised_name_is_published(pages):
@@ -102,4 +202,4 @@ def test_no_path_of_this_machine(site, pages):
 def test_the_joint_display_is_on_every_supplement(pages):
     for name, soup in pages.items():
         if name != "index.html":
-            assert soup.select_one("table.joint-display") is not None, name
+            assert soup.select_one("table.isx-joint") is not None, name

@@ -33,7 +33,7 @@ if x == 2:  # leave as much state behind as a careless notebook could
     os.chdir("/")
     plt.figure()  # left open
     import image_synth.render.sections as s
-    s.SUPPRESSED_MARK = "!"
+    s.SECTIONS = ("!",)
 '''
 
 FIGURE = '''\
@@ -45,10 +45,10 @@ plt.show()
 
 SECTION = '''\
 from matplotlib.figure import Figure
-from image_synth.render.sections import FigureOutput, SUPPRESSED_MARK
+from image_synth.render.sections import FigureOutput, SECTIONS
 f = Figure(figsize=(3, 2))
 f.add_subplot().bar(["a", "b"], [1, x])
-FigureOutput(f, alt=f"two bars, mark {SUPPRESSED_MARK}")
+FigureOutput(f, alt=f"two bars, first section {SECTIONS[0]}")
 '''
 
 STATE = '''\
@@ -98,7 +98,7 @@ def test_warm_kernel_reset_gives_the_fresh_kernel_result(notebook):
     fresh = _run(notebook, 1, warm=False)  # papermill's own engine, a new kernel
     pages = [_visible(nb) for nb in (first, again, fresh)]
     assert pages[0] == pages[1] == pages[2]
-    assert 'alt="two bars, mark ×"' in pages[0] and "data:image/png" in pages[0]
+    assert 'alt="two bars, first section response"' in pages[0] and "data:image/png" in pages[0]
     state = "".join(again.cells[-1].outputs[0].text)
     assert state.splitlines()[1] == "False None False 8 1.5 6 work 0"
     counts = [[c.execution_count for c in nb.cells] for nb in (again, fresh)]

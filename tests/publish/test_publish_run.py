@@ -13,7 +13,7 @@ import pytest
 from _support import MINI
 
 from image_synth.publish.parameters import notebook_path
-from image_synth.render.sections import input_hashes
+from image_synth.study.fingerprint import input_hashes
 
 EXPECTED = ["national.html", "situation-binnen_po.html", "situation-po_vo.html",
             "region-A.html", "region-B.html", "region-G.html"]
@@ -158,7 +158,7 @@ def test_published_pages_are_offline_and_hold_no_paths_code_or_tracebacks(mini_b
             assert absent not in text, (page.name, absent)
         if page.name != "index.html":
             assert '<nav class="isx-toc"' in text and "Dit onderdeel volgt." not in text
-            assert 'class="joint-display"' in text
+            assert 'class="isx-table isx-joint"' in text
 
 
 def test_an_interrupted_run_replaces_nothing(mini_batch, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from _support import determined_cells
 from image_synth.errors import AnalysisError
-from image_synth.publish.disclosure import REASON_COMPLEMENTARY, suppress, suppressed_groups
+from image_synth.disclosure.rules import REASON_COMPLEMENTARY, suppress, suppressed_groups
 
 
 def test_single_small_group_takes_the_next_smallest_with_it():
@@ -65,7 +65,7 @@ def test_bad_column_is_named():
 
 
 def test_no_hidden_cell_is_pinned_down_in_a_region_with_two_sectors():
-    from image_synth.publish.disclosure import table_pattern
+    from image_synth.disclosure.rules import table_pattern
 
     # the review's counter-example (region H of the example study, 2023):
     # [n, collaborating, planning, not collaborating]
@@ -77,7 +77,7 @@ def test_no_hidden_cell_is_pinned_down_in_a_region_with_two_sectors():
 
 
 def test_a_single_complementary_cell_gets_a_partner():
-    from image_synth.publish.disclosure import hierarchy_pattern
+    from image_synth.disclosure.rules import hierarchy_pattern
 
     # t2 = b + d: d (3) is small and takes b (9) with it. In t1 = a + b + c, b would then
     # be the only hidden cell (t1 - a - c gives it away), so a (the smaller) goes too.
@@ -117,7 +117,7 @@ def _pattern_resorting_each_pass(n, constraints, *, min_n):
 def test_hierarchy_pattern_on_random_tables_with_ties_and_repeated_children():
     import random
 
-    from image_synth.publish.disclosure import hierarchy_pattern
+    from image_synth.disclosure.rules import hierarchy_pattern
 
     rng = random.Random(20231)
     for _ in range(2000):

@@ -1,0 +1,1 @@
+{# no per-table <style>: the page CSS styles every table #}
