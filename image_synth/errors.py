@@ -103,7 +103,9 @@ def shown_value(value: Any) -> str:
     """
     if isinstance(value, (list, tuple)):
         inner = ", ".join(shown_value(v) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner}{',' if len(value) == 1 else ''})"
     if hasattr(value, "item") and type(value).__module__ == "numpy":
         value = value.item()  # np.int64(9) -> 9, np.str_('a') -> 'a'
     if isinstance(value, bool):

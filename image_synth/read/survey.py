@@ -26,7 +26,7 @@ from ..errors import DataValidationError, Problem, UnsafeInputError
 from ..study.models import Instrument, Item, ResponseSet, StudyConfig
 from .tabular import Table, load_table, parse_int, table_format
 
-__all__ = ["read_survey", "SPSS_SUFFIXES"]
+__all__ = ["SPSS_SUFFIXES", "read_survey"]
 
 #: File name endings read as SPSS data (system file, compressed system file, portable).
 SPSS_SUFFIXES = (".sav", ".zsav", ".por")
@@ -174,8 +174,8 @@ def _spss_data(path: Path, shown: str):
 
     if not path.is_file():
         raise DataValidationError([Problem(file=shown, message="file not found")])
-    options = dict(user_missing=True, apply_value_formats=False,
-                   disable_datetime_conversion=True)
+    options = {"user_missing": True, "apply_value_formats": False,
+               "disable_datetime_conversion": True}
     try:
         if path.suffix.lower() == ".por":
             return _read_por(path, options)

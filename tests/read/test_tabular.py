@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from image_synth.read.tabular import read_table, records
+from image_synth.errors import DataValidationError
+from image_synth.read.tabular import load_table, read_table, records
 
 
 def test_records_match_pandas_to_dict(tmp_path):
@@ -23,9 +24,6 @@ def test_records_match_pandas_to_dict(tmp_path):
 
 
 # ------------------------------------------------------------ where rows are, problems
-
-from image_synth.errors import DataValidationError  # noqa: E402
-from image_synth.read.tabular import load_table  # noqa: E402
 
 
 def test_csv_rows_are_file_lines(tmp_path):
@@ -100,7 +98,7 @@ def test_xlsx_column_twice_formula_and_error(tmp_path):
         ("sheet 'Blad1', cell D2", "y", "=B2*2", "cell holds a formula"),
         ("sheet 'Blad1', cell D3", "y", "='[budget.xlsx]Blad1'!A1", "cell holds a formula"),
     ]
-    linked = [p for p in table.problems if p.row == "sheet 'Blad1', cell D3"][0]
+    linked = next(p for p in table.problems if p.row == "sheet 'Blad1', cell D3")
     assert "refers to another workbook" in linked.expected
     assert table.frame["x"].tolist() == ["1", ""]
 
