@@ -507,6 +507,37 @@ def _codebook_problems(codebook: Codebook) -> list[tuple[str, str, Any, str | No
     return problems
 
 
+def crosswalk_problems(codebook: Codebook, instrument: Instrument, *,
+                       file: str) -> list[Problem]:
+    """Crosswalk links of the codebook that point at nothing in the instrument.
+
+    A code's ``links`` name ``scale:<id>`` or ``item:<id>`` of the instrument; a link
+    whose target is not there is a problem naming the code, the link and what exists
+    (and the link to write when the id is there under the other kind). A code linking
+    one target twice is a problem too.
+    """
+    known = {"scale": {s.id for s in instrument.scales}, "item": {i.id for i in instrument.items}}
+    problems = []
+    for n, code in enumerate(codebook.codes):
+        where = f"codes[{n}] ({code.id})"
+        for link in _duplicates(list(code.links)):
+            problems.append(Problem(file=file, row=where, column="links", value=link,
+                                    message="crosswalk link given twice",
+                                    expected="each link once"))
+        for link in dict.fromkeys(code.links):
+            kind, _, target = link.partition(":")
+            if target in known.get(kind, ()):
+                continue
+            other = "item" if kind == "scale" else "scale"
+            expected = (f"'{other}:{target}': {target!r} is {'an' if other == 'item' else 'a'} "
+                        f"{other} of the instrument" if target in known[other] else
+                        f"one of the instrument's {kind}s: " + ", ".join(sorted(known[kind])))
+            problems.append(Problem(file=file, row=where, column="links", value=link,
+                                    message=f"crosswalk target is not a {kind} of the "
+                                            "instrument", expected=expected))
+    return problems
+
+
 # --------------------------------------------------------------------------- study
 
 

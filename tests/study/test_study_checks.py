@@ -174,3 +174,51 @@ def test_models_still_refuse_bad_structure_when_built_in_code():
     with pytest.raises(ValueError, match="min_items 9 is more than the 3 items"):
         Instrument.model_validate(data)
     assert load_yaml_model(Instrument, MINI / "instrument.yaml").scales[0].min_items == 2
+
+
+def test_respondent_in_two_survey_files_of_a_wave(mini_study):
+    import pandas as pd
+
+    from image_synth import read_survey
+    from image_synth.validate import survey_file_problems
+
+    lines = (mini_study / "survey_2023.csv").read_text(encoding="utf-8").splitlines()
+    # rows S001-S010 in one file, S010-S020 in another: S010 is in both
+    (mini_study / "a.csv").write_text("\n".join(lines[:11]) + "\n", encoding="utf-8")
+    (mini_study / "b.csv").write_text("\n".join([lines[0]] + lines[10:]) + "\n",
+                                      encoding="utf-8")
+    _edit_yaml(mini_study / "study.yaml", lambda d: d.update(
+        survey=[{"wave": 2023, "path": "a.csv"}, {"wave": 2023, "path": "b.csv"}]))
+    study = image_synth.load_study(MINI)
+    frames = [read_survey(mini_study / name, instrument=study.instrument, wave=2023,
+                          study=study.config) for name in ("a.csv", "b.csv")]  # each valid
+    survey = pd.concat(frames, ignore_index=True)
+    assert len(survey) == 21
+    config = image_synth.study.models.load_yaml_model(
+        image_synth.study.models.StudyConfig, mini_study / "study.yaml")
+    (problem,) = survey_file_problems(survey, study=config)
+    assert (problem.file, problem.value) == ("a.csv, b.csv", "S010 / 2023")
+    assert survey_file_problems(study.survey, study=study.config) == []
+
+
+def test_crosswalk_links_to_nothing():
+    from image_synth.study.models import crosswalk_problems
+
+    instrument = load_yaml_model(Instrument, MINI / "instrument.yaml")
+    data = yaml.safe_load((MINI / "codebook.yaml").read_text(encoding="utf-8"))
+    data["codes"][1]["links"] = ["scale:vertrouwen", "item:vertrouwen", "scale:trust",
+                                 "scale:vertrouwen"]
+    data["codes"][4]["links"] = ["scale:tijd"]
+    problems = crosswalk_problems(Codebook.model_validate(data), instrument,
+                                  file="codebook.yaml")
+    assert [(p.row, p.value, p.message.split(" ")[1]) for p in problems] == [
+        ("codes[1] (vertrouwen_bereidheid)", "scale:vertrouwen", "link"),
+        ("codes[1] (vertrouwen_bereidheid)", "item:vertrouwen", "target"),
+        ("codes[1] (vertrouwen_bereidheid)", "scale:trust", "target"),
+        ("codes[4] (tijd)", "scale:tijd", "target"),
+    ]
+    assert problems[1].expected == "'scale:vertrouwen': 'vertrouwen' is a scale of the instrument"
+    assert problems[2].expected == "one of the instrument's scales: communicatie, vertrouwen"
+    assert problems[3].expected == "'item:tijd': 'tijd' is an item of the instrument"
+    assert crosswalk_problems(load_yaml_model(Codebook, MINI / "codebook.yaml"), instrument,
+                              file="codebook.yaml") == []
