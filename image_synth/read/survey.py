@@ -14,6 +14,7 @@ declared-missing codes are read is set out in :func:`read_survey`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -147,25 +148,29 @@ def _read_spss(path: Path, shown: str, instrument: Instrument
     problems: list[Problem] = []
     names = _spss_names(list(data.columns), instrument, shown, problems,
                         portable=path.suffix.lower() == ".por")
-    data = data[list(names)].rename(columns=names)
+    if len(names) < len(data.columns):      # a second spelling of a name is not read
+        data = data[list(names)]
+    data = data.set_axis([names[c] for c in data.columns], axis=1)
     labels = {names[c]: v for c, v in meta.variable_value_labels.items() if c in names}
     missing = {names[c]: v for c, v in (meta.missing_ranges or {}).items() if c in names}
-    columns = {c: data[c] for c in data.columns}
+    numeric = data.select_dtypes(include="float64")
+    numbers = numeric.to_numpy(dtype="float64", copy=True)  # one block, changed in place
+    where = {c: n for n, c in enumerate(numeric.columns)}
+    strings: dict[str, pd.Series] = {}
     for item in instrument.items:
-        if item.id not in columns:
+        if item.id not in data.columns:
             continue
         rs = _response_set(instrument, item)
-        column = columns[item.id]
-        if pd.api.types.is_float_dtype(column.dtype):
-            columns[item.id], found = _numeric_item(
-                column.to_numpy(dtype="float64", copy=True), item, rs,
-                labels.get(item.id, {}), missing.get(item.id, []), instrument, shown)
+        if item.id in where:
+            n = where[item.id]
+            numbers[:, n], found = _numeric_item(
+                numbers[:, n], item, rs, labels.get(item.id, {}), missing.get(item.id, []),
+                instrument, shown)
         else:
-            columns[item.id], found = _text_item(column.astype(object), item, rs,
+            strings[item.id], found = _text_item(data[item.id].astype(object), item, rs,
                                                  missing.get(item.id, []), shown)
         problems += found
-    data = pd.DataFrame(columns, index=data.index)
-    return _sav_text(data), problems
+    return _sav_text(data, numbers=numbers, strings=strings), problems
 
 
 def _spss_data(path: Path, shown: str):
@@ -370,18 +375,23 @@ def _non_numeric_note(rs: ResponseSet) -> str:
     return f" (such as {', '.join(kept)})" if kept else ""
 
 
-def _sav_text(data: pd.DataFrame) -> pd.DataFrame:
+def _sav_text(data: pd.DataFrame, *, numbers: np.ndarray | None = None,
+              strings: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Every cell of an SPSS file as text (see :func:`_cell_text`).
 
     Numeric variables are converted once per distinct number (a survey holds a handful
-    of codes), string variables cell by cell.
+    of codes), string variables cell by cell. ``numbers`` replaces the values of the
+    numeric (float64) columns, in their order, and ``strings`` some string columns.
     """
     numeric = data.select_dtypes(include="float64")
-    text = {c: data[c].astype(object).map(_cell_text) for c in data.columns
+    if numbers is None:
+        numbers = numeric.to_numpy()
+    strings = strings or {}
+    text = {c: strings.get(c, data[c]).astype(object).map(_cell_text) for c in data.columns
             if c not in numeric.columns}
-    positions, numbers = pd.factorize(numeric.to_numpy().ravel())  # missing: -1, the last text
-    texts = np.array([_cell_text(float(number)) for number in numbers] + [""], dtype=object)
-    text.update(zip(numeric.columns, texts[positions].reshape(numeric.shape).T))
+    positions, distinct = pd.factorize(numbers.ravel())  # missing: -1, the last text
+    texts = np.array([_cell_text(float(number)) for number in distinct] + [""], dtype=object)
+    text.update(zip(numeric.columns, texts[positions].reshape(numbers.shape).T))
     return pd.DataFrame({c: text[c] for c in data.columns}, index=data.index, dtype=object)
 
 
@@ -397,9 +407,13 @@ def _label_key(label, code: int | None = None) -> str:
     """A label compared leniently: case and white space ignored, a leading copy of the
     code (``"1 - helemaal"``, ``"(1) helemaal"``, ``"1. helemaal"``) dropped."""
     text = " ".join(str(label).split()).casefold()
-    if code is not None:
+    if code is not None and text[:1] in _CODE_START:
         text = re.sub(rf"^\(?{code}\)?\s*[-.:=)]?\s+", "", text) or text
     return text
+
+
+#: how a label that begins with its code begins
+_CODE_START = set("0123456789(-")
 
 
 def _map_labels(column: str, labels: dict, rs: ResponseSet, instrument: Instrument,
@@ -451,6 +465,7 @@ def _map_labels(column: str, labels: dict, rs: ResponseSet, instrument: Instrume
                                                   for c in rs.codes))]
 
 
+@functools.lru_cache(maxsize=256)
 def _labels_of(rs: ResponseSet) -> dict[str, int]:
     """Leniently compared label -> code, for the Dutch and English label of each answer."""
     by_label: dict[str, int] = {}
