@@ -90,7 +90,10 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
     and the expected set (and the response set they do belong to, when there is one).
     Labels of declared-missing codes that the response set does not list are not
     compared. SPSS variable names match the instrument's ids whatever their case
-    (SPSS ignores case; portable files store names in capitals). Date and time
+    (SPSS ignores case; portable files store names in capitals, cut to 8 characters:
+    a cut name matches the one id or key it begins, and is a problem when it begins
+    several). Portable files keep their user-missing values through the parser
+    behind ``pyreadstat.read_por``, which itself reads them as empty. Date and time
     variables are read as numbers without conversion: only key and item columns are
     read for what they say, so another column never blocks a file.
 
