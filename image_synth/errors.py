@@ -85,13 +85,36 @@ class Problem:
             where.append(f"column {self.column!r}")
         text = ", ".join(where) + f": {self.message}"
         if self.value is not None:
-            shown = repr(self.value)
+            shown = shown_value(self.value)
             if len(shown) > 80:
                 shown = shown[:77] + "..."
             text += f"; found {shown}"
         if self.expected:
             text += f"; expected {self.expected}"
         return text
+
+
+def shown_value(value: Any) -> str:
+    """A value as a message shows it: ``9``, ``2.5``, ``'veel'``, never ``np.int64(9)``.
+
+    NumPy and pandas scalars are shown as the Python values they stand for (an integral
+    float as a whole number, as a code is written in the file); text is quoted, so that
+    empty and blank cells stay visible; lists and tuples are shown element by element.
+    """
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(shown_value(v) for v in value)
+        if isinstance(value, list):
+            return f"[{inner}]"
+        return f"({inner}{',' if len(value) == 1 else ''})"
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()  # np.int64(9) -> 9, np.str_('a') -> 'a'
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return str(int(value))
+    if isinstance(value, (int, float, str, bytes)):
+        return repr(value)
+    return str(value)  # pd.NA, Timestamp, Decimal...: their own plain text
 
 
 class DataValidationError(ImageSynthError):

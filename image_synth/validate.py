@@ -17,7 +17,8 @@ from . import columns as C
 from .errors import Problem
 from .study.models import Instrument, StudyConfig
 
-__all__ = ["survey_schema", "survey_problems", "problems_from_schema_errors"]
+__all__ = ["problems_from_schema_errors", "survey_file_problems", "survey_problems",
+           "survey_schema"]
 
 _REGION_CHECK = "region_agrees"
 #: pandera resolves a dtype object at once; the name "Int64" costs a lookup per column.
@@ -134,6 +135,28 @@ def survey_problems(frame: pd.DataFrame, *, instrument: Instrument,
         return problems_from_schema_errors(exc, frame, file=file, instrument=instrument,
                                            study=study)
     return []
+
+
+def survey_file_problems(survey: pd.DataFrame, *, study: StudyConfig) -> list[Problem]:
+    """Problems across the survey files of a study: a respondent in two files of a wave.
+
+    ``survey`` is the study's survey table, every file that was read concatenated. Each
+    file has been checked for a respondent answering twice; a respondent and wave found
+    twice here comes from two files of that wave, and would be counted twice.
+    """
+    if survey.empty or not {C.RESPONDENT_ID, C.WAVE} <= set(survey.columns):
+        return []
+    keys = survey[[C.RESPONDENT_ID, C.WAVE]]
+    twice = keys[keys.duplicated(keep=False)].drop_duplicates()
+    problems = []
+    for respondent, wave in twice.itertuples(index=False):
+        files = [wf.path for wf in study.survey if wf.wave == wave]
+        problems.append(Problem(
+            file=", ".join(files), column=f"{C.RESPONDENT_ID}+{C.WAVE}",
+            value=f"{respondent} / {wave}",
+            message="respondent appears in more than one survey file of this wave",
+            expected="one response per respondent and wave, in one file"))
+    return problems
 
 
 def problems_from_schema_errors(exc: pa.errors.SchemaErrors, frame: pd.DataFrame, *,

@@ -1,4 +1,4 @@
-"""Reading survey responses (SPSS ``.sav``, CSV, XLSX) against the instrument.
+"""Reading survey responses (SPSS ``.sav``/``.zsav``/``.por``, CSV, XLSX) against the instrument.
 
 The result is one row per respondent and wave: the key columns
 (``respondent_id``, ``wave``, ``region``, ``situation``, ``sector``) followed by one
@@ -8,11 +8,15 @@ from scale points by the instrument's response sets (see :mod:`image_synth.quant
 
 SPSS files keep their value labels and user-defined missing codes (read with
 ``user_missing=True``); where a file's value labels number the answers differently from
-the instrument, codes are mapped onto the instrument's response set by label.
+the instrument, codes are mapped onto the instrument's response set by label. How
+declared-missing codes are read is set out in :func:`read_survey`.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +24,13 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import DataValidationError, Problem, UnsafeInputError
-from ..study.models import Instrument, StudyConfig
-from .tabular import parse_int, read_table, table_format
+from ..study.models import Instrument, Item, ResponseSet, StudyConfig
+from .tabular import Table, load_table, parse_int, table_format
 
-__all__ = ["read_survey"]
+__all__ = ["SPSS_SUFFIXES", "read_survey"]
+
+#: File name endings read as SPSS data (system file, compressed system file, portable).
+SPSS_SUFFIXES = (".sav", ".zsav", ".por")
 
 
 def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = None,
@@ -33,7 +40,8 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
     Parameters
     ----------
     path
-        A ``.sav``, ``.csv`` or ``.xlsx`` file, one row per respondent.
+        A ``.sav``, ``.zsav``, ``.por``, ``.csv`` or ``.xlsx`` file, one row per
+        respondent.
     instrument
         The study's instrument: which items exist and which codes each may take.
     wave
@@ -56,7 +64,38 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
     Raises
     ------
     DataValidationError
-        Listing every problem: file, row, column, value and what was expected.
+        Listing every problem: file, row (``line N`` of a CSV, the sheet's ``row N``
+        of an XLSX, the case number ``row N`` of an SPSS file), column, value and what
+        was expected.
+
+    Notes
+    -----
+    SPSS files are read with their user-missing declarations (discrete values and
+    ``lo THRU hi`` ranges, ``meta.missing_ranges`` of pyreadstat read with
+    ``user_missing=True``). After the file's codes are mapped onto the instrument's by
+    value label, a cell holding a declared-missing code is read by this rule:
+
+    - the item's response set lists the code as a non-numeric answer
+      (``non_numeric: dont_know`` or ``not_applicable``): the code is kept, a real
+      answer that never becomes a number;
+    - the response set does not list the code: the cell is *not answered* (missing),
+      never a scale point and never a "value not allowed" problem;
+    - the response set lists the code as a point of the scale: a problem naming file,
+      variable, the declared code and the response set, whether or not a respondent
+      gave it (SPSS would drop those answers, the instrument would count them).
+
+    Value labels are compared with the response set, code and label (case, white
+    space and a leading copy of the code such as ``"1 - "`` aside); a label that is
+    not one of the set's answers is a problem naming the variable, the file's labels
+    and the expected set (and the response set they do belong to, when there is one).
+    Labels of declared-missing codes that the response set does not list are not
+    compared. SPSS variable names match the instrument's ids whatever their case
+    (SPSS ignores case; portable files store names in capitals, cut to 8 characters:
+    a cut name matches the one id or key it begins, and is a problem when it begins
+    several). Portable files keep their user-missing values through the parser
+    behind ``pyreadstat.read_por``, which itself reads them as empty. Date and time
+    variables are read as numbers without conversion: only key and item columns are
+    read for what they say, so another column never blocks a file.
 
     Examples
     --------
@@ -70,12 +109,19 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
     """
     path = Path(path)
     shown = file or str(path)
-    if path.suffix.lower() in (".sav", ".zsav"):
-        raw, label_maps, problems = _read_sav(path, shown, instrument)
+    table: Table | None = None
+    if path.suffix.lower() in SPSS_SUFFIXES:
+        raw, problems = _read_spss(path, shown, instrument)
     else:
-        table_format(path)  # refuses unknown types with a clear message
-        raw, label_maps, problems = read_table(path, file=shown), {}, []
-    frame, more = _coerce(raw, shown, instrument, wave, label_maps)
+        try:
+            table_format(path)
+        except DataValidationError:
+            raise DataValidationError([Problem(
+                file=shown, message=f"unsupported file type {path.suffix or '(none)'}",
+                expected="a " + ", ".join(SPSS_SUFFIXES) + ", .csv or .xlsx file")]) from None
+        table = load_table(path, file=shown)
+        raw, problems = table.frame, list(table.problems)
+    frame, more = _coerce(raw, shown, instrument, wave)
     problems += more
     if all(key in frame.columns for key in C.SURVEY_KEYS):
         from ..validate import survey_problems
@@ -83,6 +129,9 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
         problems += survey_problems(frame, instrument=instrument, study=study, file=shown)
     if problems:
         problems.sort(key=lambda p: (p.row if isinstance(p.row, int) else 0, p.column or ""))
+        if table is not None:  # data row numbers -> "line N" of a CSV, row N of a sheet
+            problems = [replace(p, row=table.row(p.row)) if isinstance(p.row, int) else p
+                        for p in problems]
         raise DataValidationError(problems)
     return frame
 
@@ -90,43 +139,262 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
 # --------------------------------------------------------------------------- SPSS
 
 
-def _read_sav(path: Path, shown: str, instrument: Instrument):
+def _read_spss(path: Path, shown: str, instrument: Instrument
+               ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every cell of an SPSS file as text, item codes on the instrument's numbering.
+
+    Column names are those of the instrument where a file's name matches one whatever
+    its case; declared-missing codes and value labels are handled as :func:`read_survey`
+    says. Returns the text frame and the problems found in the file's dictionary.
+    """
+    data, meta = _spss_data(path, shown)
+    problems: list[Problem] = []
+    names = _spss_names(list(data.columns), instrument, shown, problems,
+                        portable=path.suffix.lower() == ".por")
+    if len(names) < len(data.columns):      # a second spelling of a name is not read
+        data = data[list(names)]
+    data = data.set_axis([names[c] for c in data.columns], axis=1)
+    labels = {names[c]: v for c, v in meta.variable_value_labels.items() if c in names}
+    missing = {names[c]: v for c, v in (meta.missing_ranges or {}).items() if c in names}
+    numeric = data.select_dtypes(include="float64")
+    numbers = numeric.to_numpy(dtype="float64", copy=True)  # one block, changed in place
+    where = {c: n for n, c in enumerate(numeric.columns)}
+    strings: dict[str, pd.Series] = {}
+    for item in instrument.items:
+        if item.id not in data.columns:
+            continue
+        rs = _response_set(instrument, item)
+        if item.id in where:
+            n = where[item.id]
+            numbers[:, n], found = _numeric_item(
+                numbers[:, n], item, rs, labels.get(item.id, {}), missing.get(item.id, []),
+                instrument, shown)
+        else:
+            strings[item.id], found = _text_item(data[item.id].astype(object), item, rs,
+                                                 missing.get(item.id, []), shown)
+        problems += found
+    return _sav_text(data, numbers=numbers, strings=strings), problems
+
+
+def _spss_data(path: Path, shown: str):
+    """The data and dictionary of a ``.sav``/``.zsav``/``.por`` file, user-missing kept."""
     import pyreadstat
 
     if not path.is_file():
         raise DataValidationError([Problem(file=shown, message="file not found")])
+    options = {"user_missing": True, "apply_value_formats": False,
+               "disable_datetime_conversion": True}
     try:
-        data, meta = pyreadstat.read_sav(str(path), user_missing=True,
-                                         apply_value_formats=False)
+        if path.suffix.lower() == ".por":
+            return _read_por(path, options)
+        return pyreadstat.read_sav(str(path), **options)
     except Exception as exc:  # pyreadstat raises ReadstatError/PyreadstatError/OSError
         raise UnsafeInputError(shown, f"not a readable SPSS file ({exc})",
-                               expected="a complete .sav file written by SPSS, PSPP or "
-                                        "pyreadstat") from None
-    problems: list[Problem] = []
-    label_maps: dict[str, dict[int, int]] = {}
-    items = {i.id for i in instrument.items}
-    for column, labels in meta.variable_value_labels.items():
-        if column not in items:
+                               expected="a complete .sav, .zsav or .por file written by "
+                                        "SPSS, PSPP or pyreadstat") from None
+
+
+def _read_por(path: Path, options: dict):
+    """A portable file with its user-missing values kept.
+
+    ``pyreadstat.read_por`` has no ``user_missing`` option and reads declared-missing
+    codes as empty, without saying which were declared; the parser behind it has the
+    option. Where that parser cannot be called so (another pyreadstat), the public
+    function is used and declared-missing codes arrive as empty cells.
+    """
+    import inspect
+
+    import pyreadstat
+
+    try:
+        from pyreadstat._readstat_parser import parser_entry_point
+    except ImportError:
+        parser_entry_point = None
+    try:
+        accepted = inspect.signature(parser_entry_point).parameters if parser_entry_point \
+            else {}
+    except (TypeError, ValueError):  # a compiled function without a signature
+        accepted = {}
+    if "user_missing" in accepted and "parser_format" in accepted:
+        return parser_entry_point(str(path), parser_format="por",
+                                  **{k: v for k, v in options.items() if k in accepted})
+    return pyreadstat.read_por(str(path), **{k: v for k, v in options.items()
+                                             if k != "user_missing"})
+
+
+#: A portable (.por) file keeps this many characters of a variable name.
+POR_NAME_LENGTH = 8
+
+
+def _spss_names(columns: list[str], instrument: Instrument, shown: str,
+                problems: list[Problem], *, portable: bool = False) -> dict[str, str]:
+    """File column -> the name it is read under: an instrument or key name matched
+    whatever its case (the exact spelling first), every other column as it is.
+
+    In a portable file, whose names are cut to eight characters, a name of eight
+    characters also matches the one instrument or key name that begins with it. Two
+    columns that match one name are a problem; the first (the exact spelling, if there
+    is one) is read.
+    """
+    names_wanted = (*C.SURVEY_KEYS, *(i.id for i in instrument.items))
+    wanted = {name.casefold(): name for name in names_wanted}
+    if portable:
+        cut: dict[str, list[str]] = {}
+        for name in names_wanted:
+            if len(name) > POR_NAME_LENGTH:
+                cut.setdefault(name[:POR_NAME_LENGTH].casefold(), []).append(name)
+        for prefix, full in cut.items():
+            if len(full) == 1 and prefix not in wanted:
+                wanted[prefix] = full[0]
+        for column in columns:
+            full = cut.get(str(column).casefold(), [])
+            if len(full) > 1:
+                problems.append(Problem(
+                    file=shown, column=str(column), value=str(column),
+                    message="a portable file keeps 8 characters of a name, and these "
+                            "begin alike: " + ", ".join(full),
+                    expected="a .sav file, or item ids that differ in their first 8 "
+                             "characters"))
+    by_name: dict[str, list[str]] = {}
+    for column in columns:
+        target = wanted.get(str(column).casefold())
+        if target is not None:
+            by_name.setdefault(target, []).append(column)
+    chosen = {target: (target if target in found else found[0])
+              for target, found in by_name.items()}
+    for target, found in by_name.items():
+        if len(found) > 1:
+            problems.append(Problem(file=shown, column=target, value=", ".join(found),
+                                    message="column appears more than once (SPSS names "
+                                            "ignore case)",
+                                    expected=f"one variable named {target!r}"))
+    names: dict[str, str] = {}
+    for column in columns:
+        target = wanted.get(str(column).casefold())
+        if target is None:
+            names[column] = column
+        elif chosen[target] == column:
+            names[column] = target
+    return names
+
+
+def _response_set(instrument: Instrument, item: Item) -> ResponseSet:
+    for rs in instrument.response_sets:
+        if rs.id == item.response_set:
+            return rs
+    return instrument.response_set(item.id)
+
+
+def _declared(missing: list[dict]) -> list[tuple[float, float]]:
+    """The numeric (lo, hi) pairs of pyreadstat's ``missing_ranges`` for one variable."""
+    out = []
+    for declared in missing:
+        try:
+            out.append((float(declared["lo"]), float(declared["hi"])))
+        except (TypeError, ValueError, KeyError):
             continue
-        mapping, bad = _map_labels(column, labels, instrument, shown)
-        problems += bad
-        if mapping:
-            label_maps[column] = mapping
-    return _sav_text(data), label_maps, problems
+    return out
 
 
-def _sav_text(data: pd.DataFrame) -> pd.DataFrame:
+def _declared_text(lo: float, hi: float) -> str:
+    return _number(lo) if lo == hi else f"{_number(lo)} thru {_number(hi)}"
+
+
+def _number(value: float) -> str:
+    if np.isinf(value):
+        return "lowest" if value < 0 else "highest"
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _numeric_item(values: np.ndarray, item: Item, rs: ResponseSet, labels: dict,
+                  missing: list[dict], instrument: Instrument, shown: str
+                  ) -> tuple[np.ndarray, list[Problem]]:
+    """A numeric SPSS item on the instrument's codes: labels mapped, declared missing read."""
+    ranges = _declared(missing)
+
+    def is_declared(number: float) -> bool:
+        return any(lo <= number <= hi for lo, hi in ranges)
+
+    mapping, problems = _map_labels(item.id, labels, rs, instrument, shown,
+                                    is_declared=is_declared)
+    codes = values.copy()
+    for file_code, code in mapping.items():
+        codes[values == file_code] = code
+    if not ranges:
+        return codes, problems
+    # a scale point the file declares missing: SPSS drops it, the instrument counts it
+    for rc in rs.codes:
+        if rc.non_numeric is not None:
+            continue
+        file_codes = [f for f, c in mapping.items() if c == rc.code]
+        if rc.code not in mapping:
+            file_codes.append(rc.code)
+        hits = [(lo, hi) for lo, hi in ranges if any(lo <= f <= hi for f in file_codes)]
+        if hits:
+            answers = int(np.isin(values, file_codes).sum())
+            problems.append(Problem(
+                file=shown, column=item.id,
+                value=", ".join(_declared_text(lo, hi) for lo, hi in hits),
+                message=f"declared missing in the file, but code {rc.code} is the scale "
+                        f"point {rc.label.nl!r} of response set {rs.id!r} ({answers} "
+                        f"answer{'' if answers == 1 else 's'})",
+                expected="missing-value declarations only for codes that are not points "
+                         "of the scale" + _non_numeric_note(rs)))
+    declared = np.zeros(len(values), dtype=bool)
+    for lo, hi in ranges:
+        declared |= (values >= lo) & (values <= hi)
+    # declared missing and not an answer of the response set: not answered
+    codes[declared & ~np.isin(codes, rs.allowed)] = np.nan
+    return codes, problems
+
+
+def _text_item(values: pd.Series, item: Item, rs: ResponseSet, missing: list[dict],
+               shown: str) -> tuple[pd.Series, list[Problem]]:
+    """A string SPSS item: declared-missing strings read as :func:`read_survey` says."""
+    declared = {str(d.get("lo")).strip() for d in missing if d.get("lo") == d.get("hi")}
+    problems: list[Problem] = []
+    empty = set()
+    for text in sorted(declared):
+        try:
+            code = parse_int(text)
+        except ValueError:
+            code = None
+        if code is not None and code in rs.numeric_codes:
+            problems.append(Problem(
+                file=shown, column=item.id, value=text,
+                message=f"declared missing in the file, but code {code} is the scale point "
+                        f"{rs.label(code)!r} of response set {rs.id!r}",
+                expected="missing-value declarations only for codes that are not points "
+                         "of the scale" + _non_numeric_note(rs)))
+        elif code is None or code not in rs.allowed:
+            empty.add(text)
+    if empty:
+        values = values.map(lambda v: None if isinstance(v, str) and v.strip() in empty else v)
+    return values, problems
+
+
+def _non_numeric_note(rs: ResponseSet) -> str:
+    kept = [f"{c.code} ({c.label.nl})" for c in rs.codes if c.non_numeric is not None]
+    return f" (such as {', '.join(kept)})" if kept else ""
+
+
+def _sav_text(data: pd.DataFrame, *, numbers: np.ndarray | None = None,
+              strings: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Every cell of an SPSS file as text (see :func:`_cell_text`).
 
     Numeric variables are converted once per distinct number (a survey holds a handful
-    of codes), string variables cell by cell.
+    of codes), string variables cell by cell. ``numbers`` replaces the values of the
+    numeric (float64) columns, in their order, and ``strings`` some string columns.
     """
     numeric = data.select_dtypes(include="float64")
-    text = {c: data[c].astype(object).map(_cell_text) for c in data.columns
+    if numbers is None:
+        numbers = numeric.to_numpy()
+    strings = strings or {}
+    text = {c: strings.get(c, data[c]).astype(object).map(_cell_text) for c in data.columns
             if c not in numeric.columns}
-    positions, numbers = pd.factorize(numeric.to_numpy().ravel())  # missing: -1, the last text
-    texts = np.array([_cell_text(float(number)) for number in numbers] + [""], dtype=object)
-    text.update(zip(numeric.columns, texts[positions].reshape(numeric.shape).T))
+    positions, distinct = pd.factorize(numbers.ravel())  # missing: -1, the last text
+    texts = np.array([_cell_text(float(number)) for number in distinct] + [""], dtype=object)
+    text.update(zip(numeric.columns, texts[positions].reshape(numbers.shape).T))
     return pd.DataFrame({c: text[c] for c in data.columns}, index=data.index, dtype=object)
 
 
@@ -138,42 +406,91 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _map_labels(column: str, labels: dict, instrument: Instrument,
-                shown: str) -> tuple[dict[int, int], list[Problem]]:
-    """Map the file's codes onto the instrument's codes by label where they differ."""
-    rs = instrument.response_set(column)
-    by_label = {}
+def _label_key(label, code: int | None = None) -> str:
+    """A label compared leniently: case and white space ignored, a leading copy of the
+    code (``"1 - helemaal"``, ``"(1) helemaal"``, ``"1. helemaal"``) dropped."""
+    text = " ".join(str(label).split()).casefold()
+    if code is not None and text[:1] in _CODE_START:
+        text = re.sub(rf"^\(?{code}\)?\s*[-.:=)]?\s+", "", text) or text
+    return text
+
+
+#: how a label that begins with its code begins
+_CODE_START = set("0123456789(-")
+
+
+def _map_labels(column: str, labels: dict, rs: ResponseSet, instrument: Instrument,
+                shown: str, *, is_declared=lambda number: False
+                ) -> tuple[dict[float, int], list[Problem]]:
+    """Map the file's codes onto the instrument's codes by label where they differ.
+
+    Returns the mapping (file code -> instrument code, only where they differ) and a
+    problem when a label is not one of the response set's answers. A declared-missing
+    code the response set does not list (by code or label) is not compared.
+    """
+    by_label = _labels_of(rs)
+    mapping: dict[float, int] = {}
+    compared: list[tuple[int, str]] = []
+    unmatched: list[tuple[int, str]] = []
+    for raw_code, label in sorted(labels.items(), key=lambda kv: _sort_key(kv[0])):
+        try:
+            number = float(raw_code)
+        except (TypeError, ValueError):
+            continue
+        if not number.is_integer():
+            continue
+        code = int(number)
+        target = by_label.get(_label_key(label, code))
+        if target is None and is_declared(number) and code not in rs.allowed:
+            continue  # "missing", "geen antwoord": read as not answered
+        compared.append((code, str(label)))
+        if target is None:
+            unmatched.append((code, str(label)))
+        elif target != code:
+            mapping[number] = target
+    if not unmatched:
+        return mapping, []
+    others = [other.id for other in instrument.response_sets
+              if other.id != rs.id and all(_labels_of(other).get(_label_key(label, code))
+                                           == code for code, label in compared)]
+    message = (f"SPSS value label{'s' if len(unmatched) > 1 else ''} "
+               + ", ".join(f"{code} = {label!r}" for code, label in unmatched)
+               + f" match{'' if len(unmatched) > 1 else 'es'} no answer of the response "
+               f"set {rs.id!r}")
+    if others:
+        message += (f"; the file's labels are those of response set"
+                    f"{'s' if len(others) > 1 else ''} " + ", ".join(map(repr, others)))
+    return mapping, [Problem(file=shown, column=column,
+                             value="; ".join(f"{code} = {label!r}" for code, label in compared),
+                             message=message,
+                             expected=f"the labels of response set {rs.id!r}: "
+                                      + ", ".join(f"{c.code} = {c.label.nl!r}"
+                                                  for c in rs.codes))]
+
+
+@functools.lru_cache(maxsize=256)
+def _labels_of(rs: ResponseSet) -> dict[str, int]:
+    """Leniently compared label -> code, for the Dutch and English label of each answer."""
+    by_label: dict[str, int] = {}
     for rc in rs.codes:
         for text in (rc.label.nl, rc.label.en):
             if text:
-                by_label[text.strip().casefold()] = rc.code
-    mapping: dict[int, int] = {}
-    problems = []
-    for raw_code, label in labels.items():
-        try:
-            code = int(float(raw_code))
-        except (TypeError, ValueError):
-            continue
-        target = by_label.get(str(label).strip().casefold())
-        if target is None:
-            if code in rs.allowed and str(label).strip():
-                # same code, differently worded label: keep the code
-                continue
-            problems.append(Problem(file=shown, column=column, value=f"{code} = {label!r}",
-                                    message="SPSS value label matches no answer of the "
-                                            f"response set {rs.id!r}",
-                                    expected=", ".join(f"{c.code} = {c.label.nl!r}"
-                                                       for c in rs.codes)))
-        elif target != code:
-            mapping[code] = target
-    return mapping, problems
+                by_label.setdefault(_label_key(text, rc.code), rc.code)
+    return by_label
+
+
+def _sort_key(raw_code) -> tuple[int, float | str]:
+    try:
+        return (0, float(raw_code))
+    except (TypeError, ValueError):
+        return (1, str(raw_code))
 
 
 # --------------------------------------------------------------------------- coercion
 
 
-def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | None,
-            label_maps: dict[str, dict[int, int]]) -> tuple[pd.DataFrame, list[Problem]]:
+def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | None
+            ) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     present = set(raw.columns)
     out: dict[str, pd.Series | pd.api.extensions.ExtensionArray] = {}
@@ -217,7 +534,7 @@ def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | N
                                     message="item of the instrument is missing",
                                     expected=f"a column {item.id!r} ({item.text.nl})"))
     codes, bad = _parse_codes(raw[[i.id for i in instrument.items if i.id in present]],
-                              shown, label_maps)
+                              shown)
     problems += bad
     out.update(codes)
     keys = [k for k in C.SURVEY_KEYS if k in out]
@@ -231,9 +548,9 @@ def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | N
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
-def _parse_codes(texts: pd.DataFrame, shown: str, label_maps: dict[str, dict[int, int]]
+def _parse_codes(texts: pd.DataFrame, shown: str
                  ) -> tuple[dict[str, pd.api.extensions.ExtensionArray], list[Problem]]:
-    """Answer codes of the item columns ``texts``, the file's codes mapped by ``label_maps``.
+    """Answer codes of the item columns ``texts``.
 
     Each distinct text is parsed once for all columns (a survey holds a handful of codes);
     every cell that is not a whole number is reported with its row and column.
@@ -257,10 +574,7 @@ def _parse_codes(texts: pd.DataFrame, shown: str, label_maps: dict[str, dict[int
     codes: dict[str, pd.api.extensions.ExtensionArray] = {}
     problems: list[Problem] = []
     for n, column in enumerate(texts.columns):
-        mapping = label_maps.get(column)
-        distinct_codes = (pd.array([mapping.get(c, c) for c in parsed], dtype="Int64")
-                          if mapping else unmapped)
-        codes[column] = distinct_codes.take(positions[:, n])
+        codes[column] = unmapped.take(positions[:, n])
         problems += [Problem(file=shown, row=int(row) + 1, column=column, value=cells[row, n],
                              message="text in a coded item",
                              expected="a whole-number answer code")

@@ -33,6 +33,37 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class StructureProblems(ValueError):
+    """Raised by a model's own checks with every problem found in the file at once.
+
+    Each problem is ``(element, message, value, expected)``: the element is where in the
+    file it is (``items[3] (com_1)``), the value what the file says there. pydantic
+    keeps the exception, so :func:`model_problems` reports each as its own
+    :class:`~image_synth.errors.Problem`; ``str()`` joins them for anyone else.
+    """
+
+    def __init__(self, problems: list[tuple[str, str, Any, str | None]]):
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{element}: {message}"
+                                   for element, message, _, _ in self.problems))
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    """Ids that appear more than once, in the order of their first appearance."""
+    seen: set[str] = set()
+    twice: dict[str, None] = {}
+    for value in ids:
+        if value in seen:
+            twice[value] = None
+        seen.add(value)
+    return list(twice)
+
+
+def _one_of(ids) -> str:
+    ids = sorted(set(ids))
+    return "one of " + ", ".join(ids) if ids else "none defined"
+
+
 class Text(_Model):
     """A text in the study's languages."""
 
@@ -153,32 +184,9 @@ class Instrument(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> "Instrument":
-        problems = []
-        sets = {s.id for s in self.response_sets}
-        scales = {s.id for s in self.scales}
-        asked = {a.id for a in self.asked}
-        groups = {m.id for m in self.multi_select}
-        item_ids = [i.id for i in self.items]
-        for dup in sorted({i for i in item_ids if item_ids.count(i) > 1}):
-            problems.append(f"item id {dup!r} appears more than once")
-        for n, item in enumerate(self.items):
-            where = f"items[{n}] ({item.id})"
-            if item.response_set not in sets:
-                problems.append(f"{where}: response_set {item.response_set!r} is not defined")
-            if item.scale is not None and item.scale not in scales:
-                problems.append(f"{where}: scale {item.scale!r} is not defined")
-            if item.asked not in asked:
-                problems.append(f"{where}: asked {item.asked!r} is not one of {sorted(asked)}")
-            if item.multi_select is not None and item.multi_select not in groups:
-                problems.append(f"{where}: multi_select {item.multi_select!r} is not defined")
-        for rule in self.asked:
-            if rule.item is not None and rule.item not in item_ids:
-                problems.append(f"asked rule {rule.id!r} refers to unknown item {rule.item!r}")
-        for scale in self.scales:
-            if not any(i.scale == scale.id for i in self.items):
-                problems.append(f"scale {scale.id!r} has no items")
+        problems = _instrument_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise StructureProblems(problems)
         return self
 
     # lookups -------------------------------------------------------------------------
@@ -256,15 +264,9 @@ class Codebook(_Model):
 
     @model_validator(mode="after")
     def _tree(self) -> "Codebook":
-        ids = [c.id for c in self.codes]
-        problems = [f"code id {d!r} appears more than once"
-                    for d in sorted({i for i in ids if ids.count(i) > 1})]
-        known = set(ids)
-        for code in self.codes:
-            if code.parent is not None and code.parent not in known:
-                problems.append(f"code {code.id!r}: parent {code.parent!r} is not a code")
+        problems = _codebook_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise StructureProblems(problems)
         return self
 
     def code(self, code_id: str) -> Code:
@@ -294,6 +296,248 @@ class Codebook(_Model):
         )
 
 
+# --------------------------------------------------------------------------- checks
+
+
+def _entry(element: str, message: str, value: Any = None,
+           expected: str | None = None) -> tuple[str, str, Any, str | None]:
+    """One problem of a model's own checks (see :class:`StructureProblems`)."""
+    return element, message, value, expected
+
+
+def _instrument_problems(instrument: Instrument) -> list[tuple[str, str, Any, str | None]]:
+    """Every structural problem of an instrument: (element, message, value, expected)."""
+    problems: list[tuple[str, str, Any, str | None]] = []
+    sets = {s.id: s for s in instrument.response_sets}
+    scales = {s.id: s for s in instrument.scales}
+    rules = {a.id: a for a in instrument.asked}
+    groups = {m.id for m in instrument.multi_select}
+    items = {i.id: i for i in reversed(instrument.items)}  # the first of a duplicate id
+    kinds = (("response set", "response_sets", [s.id for s in instrument.response_sets]),
+             ("scale", "scales", [s.id for s in instrument.scales]),
+             ("asked rule", "asked", [a.id for a in instrument.asked]),
+             ("multi-select group", "multi_select", [m.id for m in instrument.multi_select]))
+    for kind, where, ids in kinds:
+        for dup in _duplicates(ids):
+            at = [n for n, i in enumerate(ids) if i == dup]
+            problems.append(_entry(f"{where}[{at[1]}] ({dup})",
+                                   f"{kind} id {dup!r} appears more than once "
+                                   f"({where}[{at[0]}] and {where}[{at[1]}])", dup,
+                                   f"each {kind} id once"))
+    item_ids = [i.id for i in instrument.items]
+    for dup in _duplicates(item_ids):
+        at = [n for n, i in enumerate(item_ids) if i == dup]
+        in_scales = list(dict.fromkeys(instrument.items[n].scale for n in at
+                                       if instrument.items[n].scale))
+        if len(in_scales) > 1:
+            problems.append(_entry(f"items[{at[1]}] ({dup})", f"item {dup!r} is in more than one "
+                                   f"scale: {', '.join(in_scales)}", dup,
+                                   "each item in one scale at most (an item id once)"))
+        else:
+            problems.append(_entry(f"items[{at[1]}] ({dup})", f"item id {dup!r} appears more "
+                                   f"than once (items[{at[0]}] and items[{at[1]}])", dup,
+                                   "each item id once"))
+    for n, item in enumerate(instrument.items):
+        where = f"items[{n}] ({item.id})"
+        if item.response_set not in sets:
+            problems.append(_entry(where, f"response_set {item.response_set!r} is not defined",
+                                   item.response_set, _one_of(sets)))
+        if item.id in sets and item.response_set != item.id:
+            problems.append(_entry(where, f"item id {item.id!r} is also the id of a response set, "
+                                   f"and the item's answers are {item.response_set!r}", item.id,
+                                   "item ids that are not ids of another response set"))
+        if item.scale is not None and item.scale not in scales:
+            problems.append(_entry(where, f"scale {item.scale!r} is not defined", item.scale,
+                                   _one_of(scales)))
+        if item.asked not in rules:
+            problems.append(_entry(where, f"asked {item.asked!r} is not one of {sorted(rules)}",
+                                   item.asked, _one_of(rules)))
+        if item.multi_select is not None and item.multi_select not in groups:
+            problems.append(_entry(where, f"multi_select {item.multi_select!r} is not defined",
+                                   item.multi_select, _one_of(groups)))
+    for n, group in enumerate(instrument.multi_select):
+        if group.asked not in rules:
+            problems.append(_entry(f"multi_select[{n}] ({group.id})", f"asked {group.asked!r} is "
+                                   f"not one of {sorted(rules)}", group.asked, _one_of(rules)))
+    problems += _asked_problems(instrument, sets, items)
+    problems += _scale_problems(instrument)
+    return problems
+
+
+def _asked_problems(instrument: Instrument, sets: dict[str, ResponseSet],
+                    items: dict[str, Item]) -> list[tuple[str, str, Any, str | None]]:
+    """Asked rules that can never hold, or that name what does not exist.
+
+    A rule holds for a respondent whose answer to the rule's item is one of its values:
+    it never holds when it has no values, when none of them is a code of the item's
+    response set (a value that is no code never matches), or when the item is only
+    asked of those the rule selects (itself, or through other rules). An item whose
+    waves share none with the waves of its rule's item is never asked either.
+    """
+    problems: list[tuple[str, str, Any, str | None]] = []
+    rules = {a.id: a for a in instrument.asked}
+    for n, rule in enumerate(instrument.asked):
+        where = f"asked[{n}] ({rule.id})"
+        if rule.item is None:
+            if rule.values:
+                problems.append(_entry(where, "values given without an item: the rule would "
+                                       "hold for everyone", list(rule.values),
+                                       "an item whose answers the values are, or no values"))
+            continue
+        item = items.get(rule.item)
+        if item is None:
+            problems.append(_entry(where, f"asked rule {rule.id!r} refers to unknown item "
+                                   f"{rule.item!r}", rule.item, _one_of(items)))
+            continue
+        if not rule.values:
+            problems.append(_entry(where, f"no values: the rule never holds (nobody's answer to "
+                                   f"{rule.item!r} is one of no values)", None,
+                                   f"codes of {rule.item!r} that select who was asked"))
+            continue
+        rs = sets.get(item.response_set)
+        if rs is None:
+            continue
+        unknown = [v for v in rule.values if v not in rs.allowed]
+        if unknown:
+            never = len(unknown) == len(rule.values)
+            problems.append(_entry(where, ("the rule never holds: " if never else "")
+                                   + f"value{'s' if len(unknown) > 1 else ''} "
+                                   + ", ".join(map(str, unknown))
+                                   + f" {'are' if len(unknown) > 1 else 'is'} no code of "
+                                   f"{rule.item!r} (response set {rs.id!r})", list(unknown),
+                                   "codes of " + ", ".join(f"{c.code} ({c.label.nl})"
+                                                     for c in rs.codes)))
+        # the rule's item asked only of those the rule selects: nobody answers it
+        chain, current = [rule.id], item
+        while current is not None and current.asked in rules:
+            next_rule = rules[current.asked]
+            if next_rule.id == rule.id:
+                problems.append(_entry(where, "the rule never holds: its item "
+                                       f"{rule.item!r} is only asked of respondents it selects ("
+                                       + " -> ".join(chain + [rule.id]) + ")", rule.item,
+                                       "a rule whose item is asked before it (of everyone, or "
+                                       "by another rule)"))
+                break
+            if next_rule.id in chain or next_rule.item is None:
+                break
+            chain.append(next_rule.id)
+            current = items.get(next_rule.item)
+    for n, item in enumerate(instrument.items):
+        rule = rules.get(item.asked)
+        source = items.get(rule.item) if rule is not None and rule.item else None
+        if source is not None and item.waves and source.waves and \
+                not set(item.waves) & set(source.waves):
+            problems.append(_entry(f"items[{n}] ({item.id})", f"never asked: asked of {rule.id!r}, "
+                                   f"which depends on {source.id!r}, asked only in "
+                                   f"{list(source.waves)}; this item only in {list(item.waves)}",
+                                   list(item.waves), f"waves in which {source.id!r} was asked too"))
+    return problems
+
+
+def _scale_problems(instrument: Instrument) -> list[tuple[str, str, Any, str | None]]:
+    """Scales without items, and minimum numbers of items a scale cannot reach."""
+    problems: list[tuple[str, str, Any, str | None]] = []
+    for n, scale in enumerate(instrument.scales):
+        where = f"scales[{n}] ({scale.id})"
+        # distinct items (an id given twice is a problem of its own)
+        members = list({i.id: i for i in reversed(instrument.items)
+                        if i.scale == scale.id}.values())[::-1]
+        if not members:
+            problems.append(_entry(where, f"scale {scale.id!r} has no items", scale.id,
+                                   "items naming the scale"))
+            continue
+        if scale.min_items > len(members):
+            problems.append(_entry(where, f"min_items {scale.min_items} is more than the "
+                                   f"{len(members)} items of the scale: no score can be computed",
+                                   scale.min_items, f"at most {len(members)} ("
+                                   + ", ".join(i.id for i in members) + ")"))
+            continue
+        for wave in scale.waves:
+            asked = [i for i in members if not i.waves or wave in i.waves]
+            if scale.min_items > len(asked):
+                problems.append(_entry(where, f"min_items {scale.min_items} is more than the "
+                                       f"{len(asked)} items of the scale asked in {wave}",
+                                       scale.min_items, f"at most {len(asked)}"))
+    return problems
+
+
+def _codebook_problems(codebook: Codebook) -> list[tuple[str, str, Any, str | None]]:
+    """Duplicate ids, unknown parents, parent cycles, names shared by two codes."""
+    problems: list[tuple[str, str, Any, str | None]] = []
+    ids = [c.id for c in codebook.codes]
+    for dup in _duplicates(ids):
+        at = [n for n, i in enumerate(ids) if i == dup]
+        problems.append(_entry(f"codes[{at[1]}] ({dup})", f"code id {dup!r} appears more than once "
+                               f"(codes[{at[0]}] and codes[{at[1]}])", dup, "each code id once"))
+    parents = {}
+    for n, code in enumerate(codebook.codes):
+        where = f"codes[{n}] ({code.id})"
+        if code.parent is None:
+            continue
+        if code.parent == code.id:
+            problems.append(_entry(where, f"code {code.id!r} is its own parent", code.parent,
+                                   "the id of another code, or no parent"))
+        elif code.parent not in ids:
+            problems.append(_entry(where, f"code {code.id!r}: parent {code.parent!r} is not a code",
+                                   code.parent, "the id of a code of the codebook"))
+        else:
+            parents.setdefault(code.id, code.parent)
+    reported: set[str] = set()
+    for n, code in enumerate(codebook.codes):
+        path, current = [], code.id
+        while current in parents and current not in path:
+            path.append(current)
+            current = parents[current]
+        if current in path and current == code.id and not reported & set(path):
+            reported |= set(path)
+            problems.append(_entry(f"codes[{n}] ({code.id})", "parents form a cycle: "
+                                   + " -> ".join(path + [code.id]), code.parent,
+                                   "a tree: following parents ends at a code without one"))
+    names: dict[str, list[str]] = {}
+    for code in codebook.codes:
+        for name in dict.fromkeys((code.id, *code.qda_names)):
+            names.setdefault(name.casefold(), []).append(code.id)
+    for name, owners in names.items():
+        owners = list(dict.fromkeys(owners))
+        if len(owners) > 1:
+            problems.append(_entry(f"codes ({', '.join(owners)})",
+                                   f"the name {name!r} is the id or a qda_name of "
+                                   f"{len(owners)} codes: " + ", ".join(owners), name,
+                                   "each id and qda_name naming one code"))
+    return problems
+
+
+def crosswalk_problems(codebook: Codebook, instrument: Instrument, *,
+                       file: str) -> list[Problem]:
+    """Crosswalk links of the codebook that point at nothing in the instrument.
+
+    A code's ``links`` name ``scale:<id>`` or ``item:<id>`` of the instrument; a link
+    whose target is not there is a problem naming the code, the link and what exists
+    (and the link to write when the id is there under the other kind). A code linking
+    one target twice is a problem too.
+    """
+    known = {"scale": {s.id for s in instrument.scales}, "item": {i.id for i in instrument.items}}
+    problems = []
+    for n, code in enumerate(codebook.codes):
+        where = f"codes[{n}] ({code.id})"
+        for link in _duplicates(list(code.links)):
+            problems.append(Problem(file=file, row=where, column="links", value=link,
+                                    message="crosswalk link given twice",
+                                    expected="each link once"))
+        for link in dict.fromkeys(code.links):
+            kind, _, target = link.partition(":")
+            if target in known.get(kind, ()):
+                continue
+            other = "item" if kind == "scale" else "scale"
+            expected = (f"'{other}:{target}': {target!r} is {'an' if other == 'item' else 'a'} "
+                        f"{other} of the instrument" if target in known[other] else
+                        f"one of the instrument's {kind}s: " + ", ".join(sorted(known[kind])))
+            problems.append(Problem(file=file, row=where, column="links", value=link,
+                                    message=f"crosswalk target is not a {kind} of the "
+                                            "instrument", expected=expected))
+    return problems
+
+
 # --------------------------------------------------------------------------- study
 
 
@@ -313,7 +557,7 @@ class WaveFile(_Model):
     wave: int
     path: str
     #: for a survey CSV/XLSX: the column holding the respondent id, if not respondent_id
-    format: Literal["auto", "sav", "csv", "xlsx", "qdpx", "qde", "segments_csv",
+    format: Literal["auto", "sav", "zsav", "por", "csv", "xlsx", "qdpx", "qde", "segments_csv",
                     "segments_xlsx"] = "auto"
 
 
@@ -424,6 +668,12 @@ def model_problems(exc: ValidationError, *, file: str) -> list[Problem]:
     problems = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
+        found = (err.get("ctx") or {}).get("error")
+        if isinstance(found, StructureProblems):
+            problems += [Problem(file=file, message=message, value=value, expected=expected,
+                                 row=f"{loc}.{element}" if loc else element)
+                         for element, message, value, expected in found.problems]
+            continue
         value = err.get("input")
         if isinstance(value, (dict, list)):
             value = None

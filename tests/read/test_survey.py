@@ -123,10 +123,10 @@ def test_malformed_cell(tmp_path, instrument, config, case):
         read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
     problem = _problem(info.value, reported)
     assert problem.file == "survey.csv"
-    assert problem.row == row
+    assert problem.row == f"line {row + 1}"  # data row 1 is line 2 (the header is line 1)
     assert words in problem.message
     text = str(info.value)
-    assert f"row {row}" in text and repr(reported) in text
+    assert f"survey.csv, line {row + 1}, column {reported!r}" in text
 
 
 def test_region_situation_mismatch(tmp_path, instrument, config):
@@ -135,7 +135,7 @@ def test_region_situation_mismatch(tmp_path, instrument, config):
     with pytest.raises(DataValidationError) as info:
         read_survey(path, instrument=instrument, wave=2023, study=config)
     problem = _problem(info.value, "region/situation/sector")
-    assert problem.row == 3
+    assert problem.row == "line 4"
     assert "G / binnen_po / po" in str(problem.value)
     assert "po_vo" in problem.expected
 
@@ -145,8 +145,8 @@ def test_duplicate_respondent(tmp_path, instrument, config):
     edit_csv(path, 4, "respondent_id", "S001")
     with pytest.raises(DataValidationError) as info:
         read_survey(path, instrument=instrument, wave=2023, study=config)
-    rows = sorted(p.row for p in info.value.problems if p.column == "respondent_id+wave")
-    assert rows == [1, 4]
+    rows = [p.row for p in info.value.problems if p.column == "respondent_id+wave"]
+    assert rows == ["line 2", "line 5"]
 
 
 def test_missing_item_and_key_columns_all_reported(tmp_path, instrument, config):
@@ -167,7 +167,7 @@ def test_all_problems_at_once(tmp_path, instrument, config):
     with pytest.raises(DataValidationError) as info:
         read_survey(path, instrument=instrument, wave=2023, study=config)
     assert {(p.row, p.column) for p in info.value.problems} >= {
-        (1, "com_1"), (2, "tevredenheid"), (3, "region")}
+        ("line 2", "com_1"), ("line 3", "tevredenheid"), ("line 4", "region")}
 
 
 def test_wrong_encoding(tmp_path, instrument):
@@ -281,9 +281,10 @@ def test_every_unreadable_cell_is_reported(tmp_path, instrument, config):
         read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
     found = [(p.row, p.column, p.value) for p in info.value.problems
              if p.message == "text in a coded item"]
-    assert found == sorted(edits, key=lambda edit: (edit[0], edit[1]))
+    assert found == [(f"line {row + 1}", column, text) for row, column, text in
+                     sorted(edits, key=lambda edit: (edit[0], edit[1]))]
     (not_allowed,) = [p for p in info.value.problems if p.message == "value not allowed"]
-    assert (not_allowed.row, not_allowed.column, not_allowed.value) == (3, "com_3", 7)
+    assert (not_allowed.row, not_allowed.column, not_allowed.value) == ("line 4", "com_3", 7)
 
 
 def test_sav_codes_swapped_by_label(tmp_path, instrument, config):
@@ -378,3 +379,105 @@ def test_sav_text_is_cell_text_of_every_cell():
         found = _sav_text(frame)
         assert list(found.columns) == list(frame.columns)
         assert found.to_numpy().tolist() == expected.to_numpy().tolist()
+
+
+def test_messages_show_plain_values(tmp_path, instrument, config):
+    """A code pandera hands back as a NumPy integer is shown as the file has it."""
+    path = _csv(tmp_path)
+    edit_csv(path, 3, "com_3", "7")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
+    text = str(info.value)
+    assert "survey.csv, line 4, column 'com_3': value not allowed; found 7; expected one of" \
+        in text
+    assert "np." not in text
+
+
+def test_problem_values_as_plain_text():
+    from image_synth.errors import Problem
+
+    cases = [(np.int64(9), "9"), (np.float64(9.0), "9"), (np.float64(2.5), "2.5"),
+             (np.str_("veel"), "'veel'"), (np.bool_(True), "True"), ("veel", "'veel'"),
+             (3, "3"), (pd.NA, "<NA>")]
+    for value, expected in cases:
+        assert Problem(file="f", message="m", value=value).render() == \
+            f"f: m; found {expected}", value
+    assert Problem(file="f", message="m", value=[np.int64(1), "x"]).render().endswith(
+        "found [1, 'x']")
+
+
+# ------------------------------------------------ rows as the file shows them, copies
+
+def test_csv_messages_give_file_lines(tmp_path, instrument, config):
+    path = _csv(tmp_path)
+    edit_csv(path, 3, "com_1", "7")               # data row 3: line 4 of the file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "")                            # a blank line after data row 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
+    (problem,) = info.value.problems
+    assert problem.row == "line 5"
+    assert lines[4].startswith("S003;")            # what an editor shows on line 5
+    assert "survey.csv, line 5, column 'com_1'" in str(info.value)
+
+
+def test_xlsx_messages_give_sheet_rows(tmp_path, instrument, config):
+    frame = pd.read_csv(MINI / "survey_2023.csv", sep=";", dtype=str, keep_default_na=False)
+    frame.loc[2, "com_1"] = "7"                    # the third data row: sheet row 4
+    path = tmp_path / "survey.xlsx"
+    frame.to_excel(path, index=False, sheet_name="Data")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.xlsx")
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column) == (4, "com_1")
+    assert "survey.xlsx, row 4, column 'com_1'" in str(info.value)
+
+
+def test_item_column_twice(tmp_path, instrument, config):
+    path = _csv(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # a second com_2 column at the end, which the reader must not silently drop
+    lines = [lines[0] + ";com_2"] + [line + ";5" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit_csv(path, 2, "com_1", "8")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.csv")
+    found = {(p.row, p.column, p.value) for p in info.value.problems}
+    assert found == {(None, "com_2", "field 10 and field 16"), ("line 3", "com_1", 8)}
+
+
+def test_xlsx_item_column_twice_and_formula(tmp_path, instrument, config):
+    frame = pd.read_csv(MINI / "survey_2023.csv", sep=";", dtype=str, keep_default_na=False)
+    frame.insert(6, "tijd ", frame["tijd"])        # 'tijd ' is 'tijd' once stripped
+    frame = frame.astype(object)
+    frame.loc[0, "tevredenheid"] = "=2+2"
+    path = tmp_path / "survey.xlsx"
+    frame.to_excel(path, index=False, sheet_name="Data")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="survey.xlsx")
+    found = {(p.row, p.column, p.value) for p in info.value.problems}
+    # header: respondent_id wave region situation sector status 'tijd ' ... tijd (column O)
+    assert found == {(None, "tijd", "column G and column O"),
+                     ("sheet 'Data', cell P2", "tevredenheid", "=2+2")}
+
+
+def test_sav_rows_are_case_numbers(tmp_path, instrument, config):
+    base = read_survey(MINI / "survey_2023.csv", instrument=instrument, wave=2023, study=config)
+    frame = base.drop(columns=["wave"]).astype(object)
+    for col in frame.columns[4:]:
+        frame[col] = pd.to_numeric(frame[col].astype("Float64")).astype("float64")
+    frame.loc[4, "ver_1"] = 6.0                     # case 5 in SPSS's Data View
+    path = tmp_path / "cases.sav"
+    _write_sav(path, frame, {}, {})
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023, study=config, file="cases.sav")
+    assert "cases.sav, row 5, column 'ver_1': value not allowed; found 6" in str(info.value)
+
+
+def test_unsupported_extension_lists_spss_formats(tmp_path, instrument):
+    path = tmp_path / "survey.dta"
+    path.write_bytes(b"\x00")
+    with pytest.raises(DataValidationError) as info:
+        read_survey(path, instrument=instrument, wave=2023)
+    assert info.value.problems[0].expected == "a .sav, .zsav, .por, .csv or .xlsx file"
