@@ -21,6 +21,7 @@ _EXPORTS = {
     "Study": "image_synth.study.load",
     "read_survey": "image_synth.read.survey",
     "read_qdpx": "image_synth.read.refi",
+    "read_qdc": "image_synth.read.refi",
     "reliability": "image_synth.quant.reliability",
     "item_statistics": "image_synth.quant.reliability",
     "numeric_items": "image_synth.quant.numeric",

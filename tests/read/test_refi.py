@@ -584,7 +584,7 @@ def test_read_qdc(tmp_path: Path) -> None:
         f'<Code guid="{C3}" name="Conditions::time" isCodable="true"/>'
         f'</Codes><Sets><Set guid="{guid(61)}" name="g"><MemberCode guid="{C2}"/></Set></Sets>'
         '</CodeBook>', encoding="utf-8")
-    codes = read_qdc(path)
+    codes = read_qdc(path).codes
     assert list(codes.columns) == list(CODE_COLUMNS)
     assert records(codes, ["code", "code_path", "parent", "implied"]) == [
         ["working factors", "working factors", None, False],
