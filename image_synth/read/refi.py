@@ -396,7 +396,8 @@ class QdaCodebook:
 # ----------------------------------------------------------------- public readers
 
 
-def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> QdaProject:
+def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None,
+              file: str | None = None) -> QdaProject:
     """Read a REFI-QDA project from a ``.qdpx`` archive or a bare ``.qde`` file.
 
     Parameters
@@ -407,6 +408,9 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> 
     limits
         Limits for reading the archive (:class:`~image_synth.read.safety.ZipLimits`);
         the module defaults when None.
+    file
+        How to name the file in messages (e.g. relative to the study folder);
+        ``str(path)`` when None.
 
     Returns
     -------
@@ -438,7 +442,7 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> 
     >>> project = read_qdpx("interviews.qdpx")            # doctest: +SKIP
     >>> project.codings.groupby("code").source_id.nunique()  # doctest: +SKIP
     """
-    label = str(path)
+    label = file or str(path)
     suffix = Path(path).suffix.lower()
     limits = limits or ZipLimits()
     if suffix == ".qde":
@@ -453,7 +457,8 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> 
                                        expected="a .qdpx archive or a .qde file")])
 
 
-def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES) -> QdaCodebook:
+def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES,
+             file: str | None = None) -> QdaCodebook:
     """Read a REFI-QDA codebook (``.qdc``): the code tree and the code groups.
 
     Parameters
@@ -464,6 +469,8 @@ def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES) -> 
         are read. For a ``.qdpx`` archive use :func:`read_qdpx`.
     max_bytes
         Largest file accepted.
+    file
+        How to name the file in messages; ``str(path)`` when None.
 
     Returns
     -------
@@ -490,7 +497,7 @@ def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES) -> 
     >>> book.codes[["code", "parent"]]                     # doctest: +SKIP
     >>> book.to_codebook()                                 # doctest: +SKIP
     """
-    label = str(path)
+    label = file or str(path)
     data = read_file_limited(path, max_bytes=max_bytes, label=label)
     if Path(path).suffix.lower() == ".qdpx" or data.startswith(b"PK\x03\x04"):
         raise DataValidationError([Problem(
