@@ -15,16 +15,9 @@ import image_synth
 from image_synth.errors import DataValidationError
 from image_synth.read.refi import QdaCodebook, read_qdc, read_qdpx, trim_description
 
-SAMPLES = "refi_samples"
+from test_refi import samples  # noqa: F401  (the fixture: ../shared/refi_samples, or skip)
+
 CB = "urn:QDA-XML:codebook:1.0"
-
-
-@pytest.fixture
-def samples(shared: Path) -> Path:
-    folder = shared / SAMPLES
-    if not folder.is_dir():
-        pytest.skip("../shared/refi_samples is absent")
-    return folder
 
 
 def guid(number: int) -> str:
