@@ -53,8 +53,16 @@ import pandas as pd
 
 from .. import columns as C
 from ..errors import DataValidationError, Problem, UnsafeInputError
-from .safety import (MAX_DEPTH, MAX_TOTAL_BYTES, SafeZip, ZipLimits, member_label, parse_xml,
-                     read_file_limited, relative_path_problem)
+from .safety import (
+    MAX_DEPTH,
+    MAX_TOTAL_BYTES,
+    SafeZip,
+    ZipLimits,
+    member_label,
+    parse_xml,
+    read_file_limited,
+    relative_path_problem,
+)
 
 __all__ = [
     "CATEGORY_GROUP",
@@ -423,18 +431,24 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None,
     UnsafeInputError
         When the file is hostile or damaged: not a zip, truncated, a zip bomb,
         members escaping the archive, a DTD or entities in the XML, XML that is not
-        well-formed.
+        well-formed, a ``plainTextPath`` that climbs out of the archive (``../x``,
+        ``/x``, ``C:\\x``), codes or sets nested more than
+        :data:`~image_synth.read.safety.MAX_DEPTH` levels deep.
     DataValidationError
         When the project breaks REFI-QDA's rules: no or several ``.qde`` in the
         archive, a coding of an unknown code, a selection past the end of its text
-        or ending before it starts, a missing source text, a duplicate guid. All
-        problems are listed, each naming ``archive!member``, the element path
+        or ending before it starts, a missing source text, a duplicate guid, a code
+        reusing the guid of its ancestor (a cycle). All problems are listed, each
+        naming ``archive!member``, the element path
         (``Sources/TextSource[@name='X']/PlainTextSelection[3]``) and the attribute.
+        A ``.qdc`` codebook is refused with a message pointing to :func:`read_qdc`.
 
     Notes
     -----
     Quotes are cut at the selection's positions as the writing program counts them
-    (:data:`OFFSET_CONVENTIONS`), after removing a byte-order mark. Texts referred to
+    (:data:`OFFSET_CONVENTIONS`), after removing a byte-order mark. A text named
+    ``internal://<name>`` or by a bare ``<name>`` (qc) is read from the archive's
+    ``Sources/`` folder (a bare name also beside the ``.qde``); texts referred to
     outside the archive (``relative://``, ``absolute://``) are never opened.
 
     Examples

@@ -77,7 +77,7 @@ class QualCoderImport:
                 for user in element:
                     self.users[user.get("guid")] = user.get("name")
             elif self._is(element, "CodeBook"):
-                for code in list(element)[0]:
+                for code in next(iter(element)):
                     self._code(code, None, None)
             elif self._is(element, "Variables"):
                 for variable in element:

@@ -75,7 +75,7 @@ def test_code_tree_is_nested(tmp_path: Path) -> None:
     # a parent's Description comes before its child Codes (the XSD's sequence)
     werkzaam = codes.find("q:Code[@name='werkzaam']", NS)
     assert [child.tag.split("}")[1] for child in werkzaam] == ["Description", "Code"]
-    assert not any("::" in (c.get("name") or "") for c in root.iter("{%s}Code" % NS["q"]))
+    assert not any("::" in (c.get("name") or "") for c in root.iter(f"{{{NS['q']}}}Code"))
 
 
 def test_attributes_are_variables_and_cases(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_attributes_are_variables_and_cases(tmp_path: Path) -> None:
                          "nieuw": "Boolean"}
     cases = root.findall("q:Cases/q:Case", NS)
     assert len(cases) == 2 and all(case.get("name") is None for case in cases)
-    sources = {s.get("guid"): s.get("name") for s in root.iter("{%s}TextSource" % NS["q"])}
+    sources = {s.get("guid"): s.get("name") for s in root.iter(f"{{{NS['q']}}}TextSource")}
     guid_of = {v.get("guid"): v.get("name") for v in root.findall("q:Variables/q:Variable", NS)}
     found = {}
     for case in cases:
@@ -109,7 +109,7 @@ def test_one_selection_per_range_and_coder(tmp_path: Path) -> None:
                   for s in source.findall("q:PlainTextSelection", NS)]
     assert selections == [("3", "20", "anna", ["anna"]), ("3", "20", "bram", ["bram", "bram"]),
                           ("25", "39", "anna", ["anna"])]
-    guids = [s.get("guid") for s in root.iter("{%s}PlainTextSelection" % NS["q"])]
+    guids = [s.get("guid") for s in root.iter(f"{{{NS['q']}}}PlainTextSelection")]
     assert len(set(guids)) == len(guids)
 
 

@@ -15,9 +15,13 @@ import image_synth
 from image_synth.errors import DataValidationError
 from image_synth.read.refi import QdaCodebook, read_qdc, read_qdpx, trim_description
 
-from test_refi import samples  # noqa: F401  (the fixture: ../shared/refi_samples, or skip)
+from _support import SHARED
 
 CB = "urn:QDA-XML:codebook:1.0"
+SAMPLES = SHARED / "refi_samples"
+#: the real exports are in ../shared beside the project, which may be absent
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(),
+                                   reason="../shared/refi_samples is absent")
 
 
 def guid(number: int) -> str:
@@ -54,8 +58,9 @@ def test_read_qdc_is_public() -> None:
 
 
 @pytest.mark.shared
-def test_qualcoder_codebook_tree(samples: Path) -> None:
-    book = read_qdc(samples / "qualcoder4.0beta_codebook.qdc")
+@needs_samples
+def test_qualcoder_codebook_tree() -> None:
+    book = read_qdc(SAMPLES / "qualcoder4.0beta_codebook.qdc")
     assert isinstance(book, QdaCodebook) and book.origin == "QualCoder"
     codes = book.codes.set_index("code")
     assert codes.loc["wederzijds", "code_path"] == "Mechanismen > vertrouwen > wederzijds"
@@ -67,24 +72,27 @@ def test_qualcoder_codebook_tree(samples: Path) -> None:
 
 
 @pytest.mark.shared
-def test_atlas_code_group_members_named_by_guid(samples: Path) -> None:
+@needs_samples
+def test_atlas_code_group_members_named_by_guid() -> None:
     # ATLAS.ti writes <MemberCode guid="..."/> where REFI says targetGUID
-    book = read_qdc(samples / "atlasti_win23.4.0_codebook_from_requal_test.qdc")
+    book = read_qdc(SAMPLES / "atlasti_win23.4.0_codebook_from_requal_test.qdc")
     assert book.code_groups[["group", "code"]].values.tolist() == [["code group 1", "code1"]]
     assert book.codes["description"].tolist() == ["description"]
 
 
 @pytest.mark.shared
-def test_taguette_codebook_with_empty_sets(samples: Path) -> None:
-    book = read_qdc(samples / "taguette_1.5.2_codebook.qdc")
+@needs_samples
+def test_taguette_codebook_with_empty_sets() -> None:
+    book = read_qdc(SAMPLES / "taguette_1.5.2_codebook.qdc")
     assert book.codes["code"].tolist() == ["interesting", "people", "interesting.places",
                                            "Begrüßung – café", "emoji 😀 code"]
     assert book.codes["parent"].isna().all() and len(book.code_groups) == 0
 
 
 @pytest.mark.shared
-def test_nvivo_descriptions_lose_trailing_whitespace_only(samples: Path) -> None:
-    codes = read_qdpx(samples / "nvivo_mac12.7_OltasSzkepticizmus_17June.qdpx").codes
+@needs_samples
+def test_nvivo_descriptions_lose_trailing_whitespace_only() -> None:
+    codes = read_qdpx(SAMPLES / "nvivo_mac12.7_OltasSzkepticizmus_17June.qdpx").codes
     described = codes.set_index("code")["description"]
     # "<Description>csak egy nátha\n</Description>"
     assert described["relativizálás, analógiák"] == "csak egy nátha"
