@@ -574,6 +574,9 @@ class _NoTexts:
     def __init__(self, note: str | None = None):
         self.note = note
 
+    def holds(self, plain_text_path: str) -> bool:
+        return False
+
     def read(self, plain_text_path: str) -> bytes | None:
         return None
 
@@ -602,6 +605,12 @@ class _ArchiveTexts:
 
     def member_for(self, plain_text_path: str) -> str:
         return " or ".join(self.members_for(plain_text_path))
+
+    def holds(self, plain_text_path: str) -> bool:
+        """Whether the text is in the archive (a bare name may be beside the .qde even
+        when ``Sources/`` is empty)."""
+        return any(self.archive.find(member) is not None
+                   for member in self.members_for(plain_text_path))
 
     def read(self, plain_text_path: str) -> bytes | None:
         for member in self.members_for(plain_text_path):
@@ -1005,7 +1014,7 @@ class _Reader:
         location = self._inside_archive(element.get("plainTextPath"), path)
         if location is None:
             return None
-        if not self.texts.available:
+        if not self.texts.available and not self.texts.holds(location):
             self._note_unavailable()
             return None
         if location not in self._texts_cache:
@@ -1232,7 +1241,7 @@ class _Reader:
         if inline:
             return inline[0].text or ""
         location = self._inside_archive(note.get("plainTextPath"), path)
-        if location is None or not self.texts.available:
+        if location is None or not (self.texts.available or self.texts.holds(location)):
             return None
         data = self.texts.read(location)
         if data is None:

@@ -60,9 +60,9 @@ def test_bare_name_in_sources_folder(tmp_path: Path) -> None:
 
 def test_bare_name_beside_the_project_file(tmp_path: Path) -> None:
     archive = make_qdpx(tmp_path / "beside.qdpx", {"project.qde": project("interview1.txt"),
-                                                    "Sources/other.txt": "x",
                                                     "interview1.txt": TEXT})
-    assert read_qdpx(archive).codings["quote"].tolist() == ["trust"]
+    read = read_qdpx(archive)                      # no Sources/ folder at all
+    assert read.codings["quote"].tolist() == ["trust"] and read.messages == ()
 
 
 def test_bare_name_missing_names_both_places(tmp_path: Path) -> None:
