@@ -23,6 +23,8 @@ _EXPORTS = {
     "ScopeResults": "image_synth.results.compute",
     "read_survey": "image_synth.read.survey",
     "read_qdpx": "image_synth.read.refi",
+    "read_qdc": "image_synth.read.refi",
+    "write_qdpx": "image_synth.read.qdpx_writer",
     "reliability": "image_synth.quant.reliability",
     "item_statistics": "image_synth.quant.reliability",
     "numeric_items": "image_synth.quant.numeric",

@@ -20,10 +20,19 @@ one row per coding with its quote) and copes with what vendors really write:
 * ATLAS.ti for macOS writes names with decomposed accents; names, attribute values
   and quotes are returned in Unicode NFC so they compare equal to typed text;
 * ATLAS.ti gives a PDF selection and its twin in the PDF's text representation the
-  same guid; that pair is not reported as a duplicate guid.
+  same guid; that pair is not reported as a duplicate guid;
+* ``plainTextPath`` is normally ``internal://<name>``; qc writes the bare name
+  (``board_2017.txt``): both are looked up in the archive's ``Sources/`` folder;
+* descriptions lose the whitespace that indents them in pretty-printed XML (leading
+  and trailing blank lines, the indentation common to their lines, spaces at line
+  ends), so they read as typed.
 
 Every file is read through :mod:`image_synth.read.safety`: nothing is extracted to
-disk, DTDs and entities are refused, and paths outside the archive are never opened.
+disk, DTDs and entities are refused, and paths outside the archive are never opened
+(``relative://`` and ``absolute://`` texts are left unread; a ``plainTextPath`` that
+climbs out, such as ``../x.txt`` or ``/etc/x``, is refused). Nested structures (the
+code tree, sets) are walked without recursion and at most
+:data:`~image_synth.read.safety.MAX_DEPTH` levels deep.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import codecs
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from os import PathLike
@@ -42,13 +52,25 @@ from xml.etree.ElementTree import Element
 import pandas as pd
 
 from .. import columns as C
-from ..errors import DataValidationError, Problem
-from .safety import MAX_TOTAL_BYTES, SafeZip, ZipLimits, member_label, parse_xml, read_file_limited
+from ..errors import DataValidationError, Problem, UnsafeInputError
+from .safety import (
+    MAX_DEPTH,
+    MAX_TOTAL_BYTES,
+    SafeZip,
+    ZipLimits,
+    member_label,
+    parse_xml,
+    read_file_limited,
+    relative_path_problem,
+)
 
 __all__ = [
+    "CATEGORY_GROUP",
     "CODE_COLUMNS",
+    "CODE_GROUP_COLUMNS",
     "OFFSET_CONVENTIONS",
     "OffsetConvention",
+    "QdaCodebook",
     "QdaProject",
     "SourceText",
     "convention_for",
@@ -63,8 +85,13 @@ PATH_SEPARATOR = " > "
 ATLAS_SEPARATOR = "::"
 
 #: Columns of the code table, in order.
-CODE_COLUMNS = (C.CODE, C.CODE_PATH, C.PARENT, "guid", C.LABEL, "description", "color",
-                "is_codable", "implied")
+CODE_COLUMNS = (C.CODE, C.CODE_PATH, C.PARENT, "parent_path", "guid", C.LABEL, "description",
+                "color", "is_codable", "implied")
+#: Columns of the code-group table (one row per code in a group), in order.
+CODE_GROUP_COLUMNS = (C.GROUP, C.CODE, C.CODE_PATH, "guid")
+#: A code group named ``category: <category>`` (or ``category::<category>``) gives its
+#: codes, and their descendants, that codebook category (:meth:`QdaCodebook.to_codebook`).
+CATEGORY_GROUP = "category"
 #: Columns of the source table before the attribute columns.
 SOURCE_KEY_COLUMNS = (C.SOURCE_ID, "source_guid", "source_kind")
 #: Columns of the coding table before the attribute columns.
@@ -77,6 +104,8 @@ _TEXT_CARRIERS = ("Representation", "TextDescription", "Transcript")
 _NAMED_STEPS = set(_SOURCE_KINDS) | {"Code", "Set", "Note", "Case", "Variable", "Graph",
                                      "User"}
 _INTERNAL = "internal://"
+#: ``relative://``, ``absolute://``, ``file://``...: a text kept outside the archive.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _ROOT_KINDS = {"Project": "project", "CodeBook": "codebook"}
 #: ATLAS.ti document groups used as attributes: ``gender: female`` or ``gender::female``.
 _GROUP_ATTRIBUTE = re.compile(r"^\s*(?P<name>[^:]+?)\s*(?:::|:)\s*(?P<value>\S.*?)\s*$")
@@ -193,9 +222,11 @@ class QdaProject:
         The project's name, the ``origin`` attribute (program and version) and the
         vendor it names (``nvivo``, ``atlas.ti``, ``maxqda``, ``other``).
     codes
-        One row per code: ``code`` (leaf name), ``code_path`` (ancestors and leaf
-        joined with ``" > "``), ``parent`` (parent's leaf name or None), ``guid``,
-        ``label`` (the leaf name: REFI 1.0 has no separate alias), ``description``,
+        One row per code, parents before their children: ``code`` (leaf name),
+        ``code_path`` (ancestors and leaf joined with ``" > "``), ``parent`` (parent's
+        leaf name or None), ``parent_path`` (the parent's ``code_path``, which tells
+        codes with the same leaf name apart), ``guid``, ``label`` (the leaf name: REFI
+        1.0 has no separate alias), ``description`` (indenting whitespace trimmed),
         ``color``, ``is_codable``, ``implied`` (True for a parent that exists only
         through ATLAS.ti ``Parent::Child`` names; its guid is None).
     sources
@@ -246,10 +277,135 @@ class QdaProject:
     messages: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, eq=False)
+class QdaCodebook:
+    """A REFI-QDA codebook (``.qdc``) read into tables.
+
+    Attributes
+    ----------
+    file
+        The file as named in messages.
+    origin
+        The ``origin`` attribute of ``<CodeBook>`` (program and version), or None.
+    codes
+        One row per code, parents first; the columns of :data:`CODE_COLUMNS` (see
+        :class:`QdaProject`).
+    code_groups
+        One row per code in a code group (a ``Set`` of ``MemberCode``): ``group``,
+        ``code``, ``code_path``, ``guid``.
+    messages
+        What the reader noticed without failing, one sentence each.
+    """
+
+    file: str
+    origin: str | None
+    codes: pd.DataFrame
+    code_groups: pd.DataFrame
+    messages: tuple[str, ...] = ()
+
+    def to_codebook(self, *, name: str | None = None):
+        """The code tree as the package's :class:`~image_synth.study.models.Codebook`.
+
+        Every code of the tree becomes a codebook code:
+
+        * ``id``: the code's name, or its whole path (``Parent > Child``) when another
+          code has the same name; ``label``: the name; ``parent``: the parent's id;
+          ``description``: the REFI description; ``qda_names``: the path, written
+          with ``" > "`` and with ``"::"``, so codings named either way are matched;
+        * ``category``: REFI has none. A code group named ``category: <category>``
+          (:data:`CATEGORY_GROUP`; ``<category>`` one of ``working_factor``,
+          ``hindering_factor``, ``condition``, ``process_yield``, ``result_yield``)
+          gives it to its codes and their descendants;
+        * ``links`` (the crosswalk to the survey): none; a ``.qdc`` cannot say them.
+
+        Codes left without a category are kept with none, and a ``UserWarning`` names
+        them and says how to set one: in the QDA program, put them (or a parent) in a
+        ``category: ...`` code group and export the codebook again; or write the
+        result to a ``codebook.yaml`` once and edit ``category`` and ``links`` there::
+
+            book = image_synth.read_qdc("codebook.qdc").to_codebook()
+            Path("codebook.yaml").write_text(yaml.safe_dump(
+                book.model_dump(mode="json", exclude_defaults=True),
+                allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+        Parameters
+        ----------
+        name
+            The codebook's name; the file's stem when None.
+
+        Returns
+        -------
+        image_synth.study.models.Codebook
+
+        Raises
+        ------
+        DataValidationError
+            When a category group names an unknown category, or one code is given two
+            categories; every problem at once.
+        """
+        from ..study.models import CODE_CATEGORIES, Codebook
+
+        problems: list[Problem] = []
+        records = [{key: _cell(value) for key, value in row.items()}
+                   for row in self.codes.to_dict("records")]
+        ids = _codebook_ids(records)
+        categories = self._group_categories(records, problems, CODE_CATEGORIES)
+        by_path = {row[C.CODE_PATH]: index for index, row in enumerate(records)}
+        codes: list[dict[str, Any]] = []
+        for index, row in enumerate(records):
+            parent = by_path.get(row["parent_path"]) if row["parent_path"] else None
+            category = categories.get(index)
+            if category is None and parent is not None:
+                category = codes[parent]["category"]
+            codes.append(_codebook_code(row, ids[index],
+                                        ids[parent] if parent is not None else None,
+                                        category))
+        if problems:
+            raise DataValidationError(problems)
+        book = _validated_codebook(Codebook, {"name": name or Path(self.file).stem,
+                                              "codes": codes}, self.file)
+        missing = [code.id for code in book.codes if code.category is None]
+        if missing:
+            warnings.warn(_uncategorised_message(self.file, missing, CODE_CATEGORIES),
+                          UserWarning, stacklevel=2)
+        return book
+
+    def _group_categories(self, records: list[dict[str, Any]], problems: list[Problem],
+                          allowed: tuple[str, ...]) -> dict[int, str]:
+        """Row index -> category given by the ``category: ...`` groups the code is in."""
+        by_guid = {_norm_guid(row["guid"]): index for index, row in enumerate(records)
+                   if row["guid"]}
+        found: dict[int, str] = {}
+        for group, guid in zip(self.code_groups[C.GROUP], self.code_groups["guid"]):
+            match = _GROUP_ATTRIBUTE.match(group or "")
+            if not match or match["name"].casefold() != CATEGORY_GROUP:
+                continue
+            value = match["value"]
+            row = f"Sets/Set[@name={group!r}]"
+            if value not in allowed:
+                problems.append(Problem(self.file, "code group names an unknown category",
+                                        row=row, column="name", value=value,
+                                        expected="one of " + ", ".join(allowed)))
+                continue
+            index = by_guid.get(_norm_guid(guid))
+            if index is None:
+                continue
+            if found.get(index, value) != value:
+                problems.append(Problem(
+                    self.file, "code is in two category groups", row=row, column="MemberCode",
+                    value=records[index][C.CODE_PATH],
+                    expected=f"one category per code (it is also in 'category: "
+                             f"{found[index]}')"))
+                continue
+            found[index] = value
+        return found
+
+
 # ----------------------------------------------------------------- public readers
 
 
-def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> QdaProject:
+def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None,
+              file: str | None = None) -> QdaProject:
     """Read a REFI-QDA project from a ``.qdpx`` archive or a bare ``.qde`` file.
 
     Parameters
@@ -260,6 +416,9 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> 
     limits
         Limits for reading the archive (:class:`~image_synth.read.safety.ZipLimits`);
         the module defaults when None.
+    file
+        How to name the file in messages (e.g. relative to the study folder);
+        ``str(path)`` when None.
 
     Returns
     -------
@@ -272,18 +431,24 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> 
     UnsafeInputError
         When the file is hostile or damaged: not a zip, truncated, a zip bomb,
         members escaping the archive, a DTD or entities in the XML, XML that is not
-        well-formed.
+        well-formed, a ``plainTextPath`` that climbs out of the archive (``../x``,
+        ``/x``, ``C:\\x``), codes or sets nested more than
+        :data:`~image_synth.read.safety.MAX_DEPTH` levels deep.
     DataValidationError
         When the project breaks REFI-QDA's rules: no or several ``.qde`` in the
         archive, a coding of an unknown code, a selection past the end of its text
-        or ending before it starts, a missing source text, a duplicate guid. All
-        problems are listed, each naming ``archive!member``, the element path
+        or ending before it starts, a missing source text, a duplicate guid, a code
+        reusing the guid of its ancestor (a cycle). All problems are listed, each
+        naming ``archive!member``, the element path
         (``Sources/TextSource[@name='X']/PlainTextSelection[3]``) and the attribute.
+        A ``.qdc`` codebook is refused with a message pointing to :func:`read_qdc`.
 
     Notes
     -----
     Quotes are cut at the selection's positions as the writing program counts them
-    (:data:`OFFSET_CONVENTIONS`), after removing a byte-order mark. Texts referred to
+    (:data:`OFFSET_CONVENTIONS`), after removing a byte-order mark. A text named
+    ``internal://<name>`` or by a bare ``<name>`` (qc) is read from the archive's
+    ``Sources/`` folder (a bare name also beside the ``.qde``); texts referred to
     outside the archive (``relative://``, ``absolute://``) are never opened.
 
     Examples
@@ -291,44 +456,69 @@ def read_qdpx(path: str | PathLike[str], *, limits: ZipLimits | None = None) -> 
     >>> project = read_qdpx("interviews.qdpx")            # doctest: +SKIP
     >>> project.codings.groupby("code").source_id.nunique()  # doctest: +SKIP
     """
-    label = str(path)
+    label = file or str(path)
     suffix = Path(path).suffix.lower()
     limits = limits or ZipLimits()
     if suffix == ".qde":
         return _read_bare_qde(path, label, limits)
     if suffix == ".qdpx":
         return _read_archive(path, label, limits)
+    if suffix == ".qdc":
+        raise DataValidationError([Problem(
+            label, "this is a REFI-QDA codebook, not a project: read it with read_qdc",
+            value=suffix, expected="a .qdpx archive or a .qde file for read_qdpx")])
     raise DataValidationError([Problem(label, "not a REFI-QDA project file", value=suffix,
                                        expected="a .qdpx archive or a .qde file")])
 
 
-def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES) -> pd.DataFrame:
-    """Read a REFI-QDA codebook (``.qdc``) into the code table.
+def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES,
+             file: str | None = None) -> QdaCodebook:
+    """Read a REFI-QDA codebook (``.qdc``): the code tree and the code groups.
 
     Parameters
     ----------
     path
         The codebook file (root ``<CodeBook>`` in ``urn:QDA-XML:codebook:1.0``). A
-        project file (``.qde``) is accepted too: its code book is read.
+        bare project file (``.qde``) is accepted too: its code book and code groups
+        are read. For a ``.qdpx`` archive use :func:`read_qdpx`.
     max_bytes
         Largest file accepted.
+    file
+        How to name the file in messages; ``str(path)`` when None.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per code with the columns of :data:`CODE_COLUMNS`: ``code``,
-        ``code_path``, ``parent``, ``guid``, ``label``, ``description``, ``color``,
-        ``is_codable``, ``implied``.
+    QdaCodebook
+        ``codes`` (the columns of :data:`CODE_COLUMNS`, descriptions with their
+        indenting whitespace trimmed), ``code_groups`` (``group``, ``code``,
+        ``code_path``, ``guid``; members named by ``targetGUID``, or by ``guid`` as
+        ATLAS.ti writes them), ``origin``, ``messages``.
+        :meth:`QdaCodebook.to_codebook` turns it into a study codebook.
 
     Raises
     ------
     UnsafeInputError
-        When the XML is hostile or not well-formed.
+        When the XML is hostile or not well-formed, or the code tree is deeper than
+        :data:`~image_synth.read.safety.MAX_DEPTH` levels.
     DataValidationError
-        When the root is not a REFI codebook or guids repeat.
+        When the file is a project archive, the root is not a REFI codebook, guids
+        repeat, a code reuses the guid of its ancestor, or a group names a code that
+        does not exist.
+
+    Examples
+    --------
+    >>> book = read_qdc("codebook.qdc")                    # doctest: +SKIP
+    >>> book.codes[["code", "parent"]]                     # doctest: +SKIP
+    >>> book.to_codebook()                                 # doctest: +SKIP
     """
-    label = str(path)
-    root = parse_xml(read_file_limited(path, max_bytes=max_bytes, label=label), file=label)
+    label = file or str(path)
+    data = read_file_limited(path, max_bytes=max_bytes, label=label)
+    if Path(path).suffix.lower() == ".qdpx" or data.startswith(b"PK\x03\x04"):
+        raise DataValidationError([Problem(
+            label, "this is a REFI-QDA project archive, not a codebook: read it with "
+            "read_qdpx (its codes are read_qdpx(path).codes)", value=Path(path).suffix,
+            expected="a .qdc codebook (or a bare .qde project file) for read_qdc")])
+    root = parse_xml(data, file=label)
     local = _check_root(root, label, allowed=("CodeBook", "Project"))
     _strip_namespaces(root)
     reader = _Reader(file=label, texts=_NoTexts(), convention=OFFSET_CONVENTIONS["other"])
@@ -337,8 +527,10 @@ def read_qdc(path: str | PathLike[str], *, max_bytes: int = MAX_TOTAL_BYTES) -> 
     else:
         codes_el, base = _find_path(root, "Codes"), "Codes"
     frame = reader.read_codes(codes_el, base)
+    code_groups, _ = reader.read_sets(root)
     reader.raise_problems()
-    return frame
+    return QdaCodebook(file=label, origin=root.get("origin"), codes=frame, code_groups=code_groups,
+                       messages=tuple(reader.messages))
 
 
 # ----------------------------------------------------------------- opening files
@@ -382,6 +574,9 @@ class _NoTexts:
     def __init__(self, note: str | None = None):
         self.note = note
 
+    def holds(self, plain_text_path: str) -> bool:
+        return False
+
     def read(self, plain_text_path: str) -> bytes | None:
         return None
 
@@ -400,16 +595,31 @@ class _ArchiveTexts:
                      "quotes are left empty")
         self._cache: dict[str, bytes | None] = {}
 
+    def members_for(self, plain_text_path: str) -> list[str]:
+        """Where the text may be: ``Sources/<name>``; a bare name also beside the .qde."""
+        prefix = f"{self.base}/" if self.base else ""
+        places = [f"{prefix}Sources/{_text_tail(plain_text_path)}"]
+        if not plain_text_path.lower().startswith(_INTERNAL):
+            places.append(f"{prefix}{plain_text_path}")
+        return places
+
     def member_for(self, plain_text_path: str) -> str:
-        tail = plain_text_path[len(_INTERNAL):].lstrip("/")
-        return f"{self.base}/Sources/{tail}" if self.base else f"Sources/{tail}"
+        return " or ".join(self.members_for(plain_text_path))
+
+    def holds(self, plain_text_path: str) -> bool:
+        """Whether the text is in the archive (a bare name may be beside the .qde even
+        when ``Sources/`` is empty)."""
+        return any(self.archive.find(member) is not None
+                   for member in self.members_for(plain_text_path))
 
     def read(self, plain_text_path: str) -> bytes | None:
-        member = self.member_for(plain_text_path)
-        if member not in self._cache:
-            name = self.archive.find(member)
-            self._cache[member] = self.archive.read(name) if name is not None else None
-        return self._cache[member]
+        for member in self.members_for(plain_text_path):
+            if member not in self._cache:
+                name = self.archive.find(member)
+                self._cache[member] = self.archive.read(name) if name is not None else None
+            if self._cache[member] is not None:
+                return self._cache[member]
+        return None
 
 
 # ----------------------------------------------------------------- XML helpers
@@ -430,9 +640,12 @@ def _check_root(root: Element, file: str, *, allowed: tuple[str, ...]) -> str:
         return local
     expected = " or ".join(f"<{name}> in urn:QDA-XML:{_ROOT_KINDS[name]}:1.0"
                            for name in allowed)
-    raise DataValidationError([Problem(
-        file, "not a REFI-QDA file: unexpected root element", row=local, value=root.tag,
-        expected=expected)])
+    message = "not a REFI-QDA file: unexpected root element"
+    if local == "CodeBook" and "CodeBook" not in allowed:
+        message = ("not a REFI-QDA project: unexpected root element <CodeBook>; this is a "
+                   "codebook, read it with read_qdc")
+    raise DataValidationError([Problem(file, message, row=local, value=root.tag,
+                                       expected=expected)])
 
 
 def _strip_namespaces(root: Element) -> None:
@@ -454,6 +667,49 @@ def _find_path(element: Element, *tags: str) -> Element | None:
             return None
         element = found[0]
     return element
+
+
+def _description_of(element: Element) -> str | None:
+    """The ``<Description>`` of an element, without its indenting whitespace."""
+    found = _children(element, "Description")
+    return trim_description(found[0].text) if found else None
+
+
+def trim_description(text: str | None) -> str | None:
+    r"""A description as typed: pretty-printing indentation and blank edges removed.
+
+    Leading and trailing blank lines and spaces at line ends go; the indentation the
+    lines have in common goes too (the first line is left out of that when it starts
+    right after the opening tag). Indentation that differs between lines is kept.
+
+    >>> trim_description("\n      Trust in each other.\n        - and willing\n    ")
+    'Trust in each other.\n  - and willing'
+    >>> trim_description("First line\n    second line\n  "), trim_description("  ")
+    ('First line\nsecond line', None)
+    """
+    if text is None:
+        return None
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    head_starts_at_tag = bool(lines[0]) and not lines[0][0].isspace()
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    if not lines:
+        return None
+    body = lines[1:] if head_starts_at_tag else lines
+    indents = [line[:len(line) - len(line.lstrip())] for line in body if line]
+    common = _common_prefix(indents) if indents else ""
+    body = [line[len(common):] for line in body]
+    return "\n".join(([lines[0]] + body) if head_starts_at_tag else body)
+
+
+def _common_prefix(texts: list[str]) -> str:
+    shortest, longest = min(texts), max(texts)
+    for index, char in enumerate(shortest):
+        if char != longest[index]:
+            return shortest[:index]
+    return shortest
 
 
 def _text_of(element: Element | None, tag: str) -> str | None:
@@ -578,7 +834,7 @@ class _Reader:
         self._read_variables(root)
         self._read_sources(root)
         self._read_cases(root)
-        code_groups, source_groups = self._read_sets(root)
+        code_groups, source_groups = self.read_sets(root)
         notes = self._read_notes(root)
         graphs = [_graph_dict(graph) for graph in _children(_find_path(root, "Graphs"), "Graph")]
         links = [dict(link.attrib) for link in _children(_find_path(root, "Links"), "Link")]
@@ -604,14 +860,43 @@ class _Reader:
     # -- codes ---------------------------------------------------------------------
 
     def read_codes(self, codes_el: Element | None, base: str) -> pd.DataFrame:
-        """Read a ``<Codes>`` element into the code table (also used for ``.qdc``)."""
+        """Read a ``<Codes>`` element into the code table (also used for ``.qdc``).
+
+        The tree is walked with an explicit stack (parents before children, in file
+        order), at most :data:`~image_synth.read.safety.MAX_DEPTH` levels deep.
+        """
         rows: list[dict[str, Any]] = []
-        for code, path in _numbered(codes_el, "Code", base):
-            self._visit_code(code, (), path, rows)
+        # each entry: the element, its path, its ancestors' name parts and normalised guids
+        stack: list[tuple[Element, str, tuple[str, ...], tuple[str | None, ...]]] = [
+            (code, path, (), ()) for code, path in reversed(list(_numbered(codes_el, "Code",
+                                                                           base)))]
+        while stack:
+            code, path, ancestors, lineage = stack.pop()
+            if len(lineage) >= MAX_DEPTH:
+                self._too_deep(code, path, base, len(lineage) + 1)
+                continue
+            visited = self._visit_code(code, path, ancestors, lineage)
+            if visited is None:
+                continue
+            parts, guid = visited
+            stack.extend((child, child_path, parts, lineage + (guid,)) for child, child_path
+                         in reversed(list(_numbered(code, "Code", path))))
+            rows.append({"parts": parts, "guid": code.get("guid"),
+                         "description": _description_of(code), "color": code.get("color"),
+                         "is_codable": (code.get("isCodable") or "true").strip().lower()
+                         in ("true", "1")})
         return _code_frame(rows)
 
-    def _visit_code(self, code: Element, ancestors: tuple[str, ...], path: str,
-                    rows: list[dict[str, Any]]) -> None:
+    def _visit_code(self, code: Element, path: str, ancestors: tuple[str, ...],
+                    lineage: tuple[str | None, ...]) -> tuple[tuple[str, ...], str | None] | None:
+        """Register one ``<Code>``: its name parts and guid, or None for a cycle."""
+        guid = _norm_guid(code.get("guid"))
+        if guid is not None and guid in lineage:
+            self.problem("code reuses the guid of one of its ancestors, so it would be its "
+                         "own ancestor (a cycle in the code tree)", row=path, column="guid",
+                         value=code.get("guid"),
+                         expected="a guid of its own, used by no other element")
+            return None
         guid = self.register(code, path)
         name = _nfc(code.get("name"))
         if not name:
@@ -619,15 +904,18 @@ class _Reader:
                          expected="the code's name")
             name = code.get("guid") or "?"
         parts = ancestors + _split_flattened(name)
-        row = {"parts": parts, "guid": code.get("guid"),
-               "description": _text_of(code, "Description"), "color": code.get("color"),
-               "is_codable": (code.get("isCodable") or "true").strip().lower()
-               in ("true", "1")}
-        rows.append(row)
         if guid is not None:
             self._code_index[guid] = (parts[-1], PATH_SEPARATOR.join(parts))
-        for child, child_path in _numbered(code, "Code", path):
-            self._visit_code(child, parts, child_path, rows)
+        return parts, guid
+
+    def _too_deep(self, element: Element, path: str, base: str, depth: int) -> None:
+        tail = path.rsplit("/", 1)[-1]
+        raise UnsafeInputError(
+            self.file, f"<{element.tag}> elements are nested more than {MAX_DEPTH} levels "
+            "deep; the file is refused", row=f"{base}/.../{tail} (level {depth})",
+            column="name" if element.get("name") else "guid",
+            value=element.get("name") or element.get("guid"),
+            expected=f"a tree at most {MAX_DEPTH} levels deep")
 
     # -- variables and values ------------------------------------------------------
 
@@ -723,19 +1011,44 @@ class _Reader:
         inline = _children(element, "PlainTextContent")
         if inline:
             return self.convention.prepare(inline[0].text or "")
-        location = element.get("plainTextPath")
-        if not location:
+        location = self._inside_archive(element.get("plainTextPath"), path)
+        if location is None:
             return None
-        if not location.lower().startswith(_INTERNAL):
-            self.messages.append(f"the text of {path} is outside the archive ({location}); "
-                                 "it is not opened, so its quotes are left empty")
-            return None
-        if not self.texts.available:
+        if not self.texts.available and not self.texts.holds(location):
             self._note_unavailable()
             return None
         if location not in self._texts_cache:
             self._texts_cache[location] = self._load_text(location, path)
         return self._texts_cache[location]
+
+    def _inside_archive(self, location: str | None, path: str) -> str | None:
+        """``location`` when it names a file inside the archive, else None.
+
+        ``internal://<name>`` and a bare ``<name>`` (as qc writes) are inside; another
+        scheme (``relative://``, ``absolute://``) is outside and never opened; a path
+        that climbs out (``../x``, ``/x``, ``C:\\x``) is refused as hostile.
+        """
+        if not location:
+            return None
+        internal = location.lower().startswith(_INTERNAL)
+        if not internal and _SCHEME.match(location):
+            self.messages.append(f"the text of {path} is outside the archive ({location}); "
+                                 "it is not opened, so its quotes are left empty")
+            return None
+        tail = _text_tail(location) if internal else location
+        if not tail:
+            self.problem("plainTextPath names no file", row=path, column="plainTextPath",
+                         value=location, expected="internal://<file>")
+            return None
+        problem = relative_path_problem(tail)
+        if problem is not None:
+            reason = problem[0].replace("member name ", "the path ")
+            raise UnsafeInputError(
+                self.file, f"plainTextPath points outside the archive ({reason}); it is "
+                "refused", row=path, column="plainTextPath", value=location,
+                expected="internal://<file> or the name of a file in the archive's "
+                "Sources/ folder")
+        return location
 
     def _note_unavailable(self) -> None:
         if not self._unavailable_noted and self.texts.note:
@@ -856,14 +1169,37 @@ class _Reader:
                     for name, value in values:
                         self._assign(source_guid, name, value, f"case {case.get('name') or path}")
 
-    def _read_sets(self, root: Element) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _all_sets(self, root: Element) -> list[tuple[Element, str]]:
+        """Every ``<Set>`` with its path, nested ones too (REFI does not nest sets, but a
+        file may), walked with an explicit stack at most MAX_DEPTH levels deep."""
+        found: list[tuple[Element, str]] = []
+        stack = [(set_el, path, 1) for set_el, path
+                 in reversed(list(_numbered(_find_path(root, "Sets"), "Set", "Sets")))]
+        nested: list[str] = []
+        while stack:
+            set_el, path, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                self._too_deep(set_el, path, "Sets", depth)
+            found.append((set_el, path))
+            inner = list(_numbered(set_el, "Set", path))
+            if inner:
+                nested.append(path)
+            stack.extend((child, child_path, depth + 1) for child, child_path in reversed(inner))
+        if nested:
+            self.messages.append(f"{nested[0]} holds nested <Set> elements, which REFI-QDA "
+                                 "does not define; each is read as a group of its own")
+        return found
+
+    def read_sets(self, root: Element) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Code groups and document groups from ``<Sets>`` (of a project or a codebook)."""
         code_rows: list[dict[str, Any]] = []
         source_rows: list[dict[str, Any]] = []
-        for set_el, path in _numbered(_find_path(root, "Sets"), "Set", "Sets"):
+        for set_el, path in self._all_sets(root):
             self.register(set_el, path)
             name = _nfc(set_el.get("name")) or ""
             for ref, ref_path in _numbered(set_el, "MemberCode", path):
-                target = ref.get("targetGUID")
+                # REFI names the member by targetGUID; ATLAS.ti's codebooks by guid
+                target = ref.get("targetGUID") or ref.get("guid")
                 code = self._code_index.get(_norm_guid(target) or "")
                 if code is None:
                     self.problem("code group refers to a code that is not in the code book",
@@ -881,7 +1217,7 @@ class _Reader:
                 if attribute:
                     self._assign(source_guid, attribute["name"], attribute["value"],
                                  f"document group {name!r}")
-        return (pd.DataFrame(code_rows, columns=[C.GROUP, C.CODE, C.CODE_PATH, "guid"]),
+        return (pd.DataFrame(code_rows, columns=list(CODE_GROUP_COLUMNS)),
                 self._source_group_frame(source_rows))
 
     def _source_group_frame(self, rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -897,15 +1233,15 @@ class _Reader:
             self.register(note, path)
             rows.append({"guid": note.get("guid"), "name": _nfc(note.get("name")),
                          "text": self._note_text(note, path),
-                         "description": _text_of(note, "Description")})
+                         "description": _description_of(note)})
         return pd.DataFrame(rows, columns=["guid", "name", "text", "description"])
 
     def _note_text(self, note: Element, path: str) -> str | None:
         inline = _children(note, "PlainTextContent")
         if inline:
             return inline[0].text or ""
-        location = note.get("plainTextPath") or ""
-        if not (location.lower().startswith(_INTERNAL) and self.texts.available):
+        location = self._inside_archive(note.get("plainTextPath"), path)
+        if location is None or not (self.texts.available or self.texts.holds(location)):
             return None
         data = self.texts.read(location)
         if data is None:
@@ -957,6 +1293,13 @@ class _Reader:
 # ----------------------------------------------------------------- small helpers
 
 
+def _text_tail(plain_text_path: str) -> str:
+    """The file name in ``internal://<name>`` (or a bare ``<name>``)."""
+    if plain_text_path.lower().startswith(_INTERNAL):
+        return plain_text_path[len(_INTERNAL):].lstrip("/")
+    return plain_text_path
+
+
 def _mirrored_selection(previous: tuple[str, str, str | None], tag: str,
                         owner: str | None) -> bool:
     """ATLAS.ti gives a PDF selection and its twin in the PDF's text the same guid."""
@@ -992,7 +1335,9 @@ def _code_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _code_record(parts: tuple[str, ...], guid: str | None, description: str | None,
                  color: str | None, is_codable: bool, implied: bool) -> dict[str, Any]:
     return {C.CODE: parts[-1], C.CODE_PATH: PATH_SEPARATOR.join(parts),
-            C.PARENT: parts[-2] if len(parts) > 1 else None, "guid": guid,
+            C.PARENT: parts[-2] if len(parts) > 1 else None,
+            "parent_path": PATH_SEPARATOR.join(parts[:-1]) if len(parts) > 1 else None,
+            "guid": guid,
             C.LABEL: parts[-1], "description": description, "color": color,
             "is_codable": is_codable, "implied": implied}
 
@@ -1022,3 +1367,62 @@ def _graph_dict(graph: Element) -> dict[str, Any]:
     return {"guid": graph.get("guid"), "name": graph.get("name"),
             "vertices": [dict(vertex.attrib) for vertex in _children(graph, "Vertex")],
             "edges": [dict(edge.attrib) for edge in _children(graph, "Edge")]}
+
+
+# ----------------------------------------------------------------- codebook conversion
+
+
+def _cell(value: Any) -> Any:
+    """A table cell with pandas' missing markers (NaN, NA) as None."""
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
+        return None
+    return value
+
+
+def _codebook_ids(records: list[dict[str, Any]]) -> list[str]:
+    """A unique id per code: its name, or its path where names repeat."""
+    names = Counter(row[C.CODE] for row in records)
+    used: set[str] = set()
+    ids = []
+    for row in records:
+        base = row[C.CODE] if names[row[C.CODE]] == 1 else row[C.CODE_PATH]
+        candidate, number = base, 2
+        while candidate in used:
+            candidate, number = f"{base} ({number})", number + 1
+        used.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
+def _codebook_code(row: dict[str, Any], code_id: str, parent: str | None,
+                   category: str | None) -> dict[str, Any]:
+    path = row[C.CODE_PATH]
+    aliases = [name for name in (path, path.replace(PATH_SEPARATOR, ATLAS_SEPARATOR))
+               if name != code_id]
+    code: dict[str, Any] = {"id": code_id, "label": {"nl": row[C.CODE]}, "parent": parent,
+                            "category": category, "qda_names": list(dict.fromkeys(aliases))}
+    if row["description"]:
+        code["description"] = row["description"]
+    return code
+
+
+def _validated_codebook(model: Any, data: dict[str, Any], file: str) -> Any:
+    from pydantic import ValidationError
+
+    from ..study.models import model_problems
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise DataValidationError(model_problems(error, file=file)) from None
+
+
+def _uncategorised_message(file: str, missing: list[str], categories: tuple[str, ...]) -> str:
+    shown = ", ".join(repr(code) for code in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    return (f"{len(missing)} code{'s' if len(missing) != 1 else ''} of {file} "
+            f"{'have' if len(missing) != 1 else 'has'} no category ({shown}{more}). "
+            f"Set one in your QDA program: put the code, or a parent of it, in a code group "
+            f"named '{CATEGORY_GROUP}: <category>' (<category> one of "
+            f"{', '.join(categories)}) and export the codebook again; or write the codebook "
+            "to a codebook.yaml once and set 'category' there")

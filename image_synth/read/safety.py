@@ -8,7 +8,11 @@ in the package that opens them:
   declaration, entity or external reference (XXE, "billion laughs");
 * :class:`SafeZip` reads members of a zip archive into memory, never onto disk, and
   refuses archives that are too large, too many, too compressed, encrypted, or whose
-  member names could escape a folder (``../x``, ``/etc/x``, ``C:\\x``) or are symlinks.
+  member names could escape a folder (``../x``, ``/etc/x``, ``C:\\x``) or are symlinks;
+* :func:`relative_path_problem` checks a path named *inside* a file (such as a REFI
+  ``plainTextPath``) the same way before it is looked up in an archive;
+* :data:`MAX_DEPTH` bounds how deep a nested structure of a file (a code tree, nested
+  sets) is walked; the walkers are iterative, so no input can exhaust the call stack.
 
 Every refusal is an :class:`~image_synth.errors.UnsafeInputError` that names the file
 (``archive.qdpx!member`` for a member) and what is wrong; no ``zipfile``, ``zlib`` or
@@ -34,6 +38,7 @@ import defusedxml.ElementTree as defused_et
 from ..errors import DataValidationError, Problem, UnsafeInputError
 
 __all__ = [
+    "MAX_DEPTH",
     "MAX_MEMBERS",
     "MAX_RATIO",
     "MAX_TOTAL_BYTES",
@@ -43,6 +48,7 @@ __all__ = [
     "member_label",
     "parse_xml",
     "read_file_limited",
+    "relative_path_problem",
 ]
 
 #: Most members an archive may hold.
@@ -53,6 +59,10 @@ MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_RATIO = 200
 #: ... once that member is larger than this many bytes (1 MiB).
 RATIO_MIN_BYTES = 1024**2
+#: Most levels of one nested structure read from a file (nested ``<Code>`` elements,
+#: nested sets). Real code trees are a handful of levels deep; a deeper one is refused
+#: with an error naming the element, never walked by recursion.
+MAX_DEPTH = 100
 
 #: Compression methods that the standard library reads.
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2,
@@ -469,6 +479,27 @@ def _normal(name: str) -> str:
     while name.startswith("./"):
         name = name[2:]
     return name
+
+
+def relative_path_problem(name: str) -> tuple[str, str] | None:
+    """What is wrong with ``name`` as a path inside an archive, or None when it is safe.
+
+    A safe path is relative and stays inside: no NUL character, no leading slash or
+    backslash, no drive letter, no ``..`` step (backslashes count as slashes).
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        The problem and what was expected, for an error message.
+
+    Examples
+    --------
+    >>> relative_path_problem("Sources/a.txt") is None
+    True
+    >>> relative_path_problem("../etc/passwd")[0]
+    "member name climbs out of the archive with '..'"
+    """
+    return _name_problem(name)
 
 
 def _name_problem(name: str) -> tuple[str, str] | None:

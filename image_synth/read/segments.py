@@ -4,10 +4,16 @@ Whatever the format, the result is the segment table of
 :data:`image_synth.columns.SEGMENT_COLUMNS`: one row per coding, with ``code`` being
 the *codebook id* (QDA exports name codes by label or by ``Parent::Child`` path; they
 are matched to the codebook by id, labels and ``qda_names``).
+
+A QDA project also describes its sources (REFI ``Variables``/``Cases``, ATLAS.ti
+document groups ``name: value``): :func:`read_segment_file` returns those attributes
+beside the segments, one ``attr:<name>`` column per attribute, so the study keeps them
+(:func:`image_synth.read.sources.add_source_attributes`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +23,34 @@ from ..errors import DataValidationError, Problem
 from ..study.models import Codebook
 from .tabular import parse_int, read_table, records
 
-__all__ = ["read_segments", "read_flat_segments"]
+__all__ = ["ATTRIBUTE_PREFIX", "SegmentFile", "read_flat_segments", "read_segment_file",
+           "read_segments"]
 
 _QDA_SUFFIXES = (".qdpx", ".qde")
+#: Prefix of the columns holding a QDA project's source attributes: ``attr:<name>``.
+ATTRIBUTE_PREFIX = "attr:"
+#: Columns of the QDA source table that are not attributes.
+_SOURCE_KEYS = ("source_guid", "source_kind")
+
+
+@dataclass(frozen=True)
+class SegmentFile:
+    """What one file of coded segments says.
+
+    Attributes
+    ----------
+    segments
+        One row per coding (see :func:`read_segments`).
+    sources
+        One row per source the file describes: ``source_id``, then one
+        ``attr:<name>`` column per source attribute of a QDA project, the values as
+        the project types them (text, whole number, decimal number, true/false;
+        missing where a source has none). A flat export has no attribute columns and
+        lists the sources its segments name.
+    """
+
+    segments: pd.DataFrame
+    sources: pd.DataFrame
 
 
 def read_segments(path: str | Path, *, codebook: Codebook | None = None,
@@ -29,6 +60,7 @@ def read_segments(path: str | Path, *, codebook: Codebook | None = None,
 
     Codes are mapped onto the codebook (when given) and sources checked against
     ``known_sources`` (when given); every unknown reference is reported at once.
+    :func:`read_segment_file` gives the sources' attributes as well.
 
     Returns
     -------
@@ -36,19 +68,60 @@ def read_segments(path: str | Path, *, codebook: Codebook | None = None,
         ``segment_id``, ``source_id``, ``code``, ``code_path``, ``start``, ``end``
         (Int64, may be missing for flat exports), ``quote``, ``coder``.
     """
+    return read_segment_file(path, codebook=codebook, known_sources=known_sources,
+                             file=file).segments
+
+
+def read_segment_file(path: str | Path, *, codebook: Codebook | None = None,
+                      known_sources: set[str] | None = None,
+                      file: str | None = None) -> SegmentFile:
+    """Read a file of coded segments with the attributes of its sources.
+
+    Parameters are those of :func:`read_segments`.
+
+    Returns
+    -------
+    SegmentFile
+        ``segments`` (the table :func:`read_segments` returns) and ``sources``
+        (``source_id`` and one ``attr:<name>`` column per QDA source attribute).
+
+    Examples
+    --------
+    >>> from image_synth.study.load import example_study_path
+    >>> read = read_segment_file(example_study_path() / "qual" / "interviews_2023.qdpx")
+    >>> read.sources.set_index("source_id").loc["INT2023_G_po", "attr:situation"]
+    'po_vo'
+    """
     path = Path(path)
     shown = file or str(path)
     if path.suffix.lower() in _QDA_SUFFIXES:
         from .refi import read_qdpx
 
-        codings = read_qdpx(path).codings
+        project = read_qdpx(path, file=shown)
+        codings = project.codings
         frame = codings.reindex(columns=list(C.SEGMENT_COLUMNS))
         frame["code_name"] = codings[C.CODE_PATH].fillna(codings[C.CODE])
         frame["leaf_name"] = codings[C.CODE]
+        sources = _attribute_frame(project.sources)
     else:
         frame = read_flat_segments(path, file=shown)
         frame["code_name"] = frame[C.CODE]
         frame["leaf_name"] = frame[C.CODE]
+        sources = pd.DataFrame({C.SOURCE_ID: pd.unique(frame[C.SOURCE_ID])})
+    return SegmentFile(segments=_mapped(frame, shown, codebook, known_sources),
+                       sources=sources)
+
+
+def _attribute_frame(qda_sources: pd.DataFrame) -> pd.DataFrame:
+    """The QDA source table with every attribute column named ``attr:<name>``."""
+    frame = qda_sources.drop(columns=[c for c in _SOURCE_KEYS if c in qda_sources.columns])
+    return frame.rename(columns={c: f"{ATTRIBUTE_PREFIX}{c}" for c in frame.columns
+                                 if c != C.SOURCE_ID}).reset_index(drop=True)
+
+
+def _mapped(frame: pd.DataFrame, shown: str, codebook: Codebook | None,
+            known_sources: set[str] | None) -> pd.DataFrame:
+    """Codes mapped onto the codebook and sources checked; every problem at once."""
     problems: list[Problem] = []
     segment_ids = frame[C.SEGMENT_ID].tolist()
     if codebook is not None:

@@ -57,12 +57,22 @@ class Study:
     root
         The study folder; file names in the configuration are relative to it.
     config, instrument, codebook
-        The validated study, instrument and codebook files.
+        The validated study, instrument and codebook files. The codebook is a YAML
+        file or a REFI-QDA ``.qdc`` (converted by
+        :meth:`~image_synth.read.refi.QdaCodebook.to_codebook`: categories from code
+        groups named ``category: <category>``, no crosswalk links; a warning names the
+        codes left without a category).
     survey
         One row per respondent and wave, keys then item codes (see
         :func:`image_synth.read_survey`), all waves together.
     sources
-        One row per interview, meeting, document or external study.
+        One row per interview, meeting, document or external study: the columns of
+        the sources table, then one ``attr:<name>`` column per attribute the study's
+        QDA projects give their sources (REFI ``Variables``/``Cases``, ATLAS.ti
+        document groups ``name: value``). An attribute named like a column of the
+        table (``region``, ``situation``, ``role``, ``wave``...) fills that column
+        where the table leaves it empty and must agree where it does not (see
+        :func:`image_synth.read.sources.add_source_attributes`).
     segments
         One row per coding, ``code`` being the codebook id.
     drawings
@@ -184,7 +194,7 @@ def load_study(path: str | Path | None = None) -> Study:
 
     instrument = attempt(load_yaml_model, Instrument, root / config.instrument,
                          file=config.instrument)
-    codebook = (attempt(load_yaml_model, Codebook, root / config.codebook, file=config.codebook)
+    codebook = (attempt(_read_codebook, root / config.codebook, file=config.codebook)
                 if config.codebook else None)
     if instrument is None:
         raise DataValidationError(problems)
@@ -194,7 +204,9 @@ def load_study(path: str | Path | None = None) -> Study:
     survey = _read_survey_waves(config, root, instrument, attempt)
     sources = _read_sources(config, root, attempt)
     known = set(sources[C.SOURCE_ID]) if config.sources else None
-    segments = _read_segment_files(config, root, codebook, known, attempt)
+    segments, attributes = _read_segment_files(config, root, codebook, known, attempt)
+    if config.sources and attributes:
+        sources = _with_attributes(sources, attributes, config, attempt)
     drawings = _read_drawings(config, root, attempt)
     metas = _read_meta_inferences(config, root, attempt)
     pseudonyms = _read_pseudonyms(config, root, attempt)
@@ -219,6 +231,26 @@ def _study_file(path: str | Path | None) -> Path:
         raise StudyError(f"{path} is a folder without a study.yaml; a study folder holds "
                          "study.yaml beside its data files")
     raise StudyError(f"{path} does not exist; give a study folder or its study.yaml")
+
+
+def _read_codebook(path: Path, *, file: str) -> Codebook:
+    """The codebook YAML, or a REFI-QDA codebook (``.qdc``) converted to one.
+
+    A ``.qdc`` gives the code tree (ids, labels, parents, descriptions) and categories
+    from code groups named ``category: <category>``; it has no crosswalk links. See
+    :meth:`image_synth.read.refi.QdaCodebook.to_codebook`.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
+        from ..read.refi import read_qdc
+
+        return read_qdc(path, file=file).to_codebook()
+    if suffix in (".qdpx", ".qde"):
+        raise DataValidationError([Problem(
+            file=file, message="the codebook field names a REFI-QDA project, not a codebook",
+            value=path.name, expected="a codebook YAML, or a .qdc codebook exported from the "
+            "QDA program (REFI-QDA codebook export)")])
+    return load_yaml_model(Codebook, path, file=file)
 
 
 def _crosswalk_problems(codebook: Codebook, instrument: Instrument, file: str) -> list[Problem]:
@@ -265,18 +297,30 @@ def _read_sources(config, root, attempt) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame(columns=list(C.SOURCE_COLUMNS))
 
 
-def _read_segment_files(config, root, codebook, known, attempt) -> pd.DataFrame:
-    from ..read.segments import read_segments
+def _read_segment_files(config, root, codebook, known,
+                        attempt) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:
+    """All segments, and each file's source attributes as ``(file, frame)``."""
+    from ..read.segments import read_segment_file
 
-    frames = []
+    frames, attributes = [], []
     for wf in config.segments:
-        frame = attempt(read_segments, root / wf.path, codebook=codebook, known_sources=known,
-                        file=wf.path)
-        if frame is not None:
-            frames.append(frame)
+        read = attempt(read_segment_file, root / wf.path, codebook=codebook,
+                       known_sources=known, file=wf.path)
+        if read is not None:
+            frames.append(read.segments)
+            if len(read.sources.columns) > 1:
+                attributes.append((wf.path, read.sources))
     if not frames:
-        return pd.DataFrame(columns=list(C.SEGMENT_COLUMNS))
-    return pd.concat(frames, ignore_index=True)
+        return pd.DataFrame(columns=list(C.SEGMENT_COLUMNS)), attributes
+    return pd.concat(frames, ignore_index=True), attributes
+
+
+def _with_attributes(sources, attributes, config, attempt) -> pd.DataFrame:
+    from ..read.sources import add_source_attributes
+
+    merged = attempt(add_source_attributes, sources, attributes, study=config,
+                     sources_file=config.sources)
+    return sources if merged is None else merged
 
 
 def _read_drawings(config, root, attempt) -> tuple:

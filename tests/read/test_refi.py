@@ -584,7 +584,7 @@ def test_read_qdc(tmp_path: Path) -> None:
         f'<Code guid="{C3}" name="Conditions::time" isCodable="true"/>'
         f'</Codes><Sets><Set guid="{guid(61)}" name="g"><MemberCode guid="{C2}"/></Set></Sets>'
         '</CodeBook>', encoding="utf-8")
-    codes = read_qdc(path)
+    codes = read_qdc(path).codes
     assert list(codes.columns) == list(CODE_COLUMNS)
     assert records(codes, ["code", "code_path", "parent", "implied"]) == [
         ["working factors", "working factors", None, False],
@@ -626,30 +626,40 @@ EXAMPLE_CODINGS = pd.DataFrame({
     "coder": ["analist 1", "analist 1", "analist 2", "analist 1", "analist 1"]})
 
 
-def write_example(path: Path) -> Path:
+ATLAS_ORIGIN = "ATLAS.ti 23 (image_synth example)"
+
+
+def write_example(path: Path, **options) -> Path:
     return write_qdpx(path, codes=EXAMPLE_CODES, sources=EXAMPLE_SOURCES,
-                      codings=EXAMPLE_CODINGS)
+                      codings=EXAMPLE_CODINGS, **options)
 
 
-def test_writer_round_trip(tmp_path: Path) -> None:
-    project = read_qdpx(write_example(tmp_path / "example.qdpx"))
+@pytest.mark.parametrize(("options", "vendor", "wave"), [
+    ({}, "other", 2023),                                   # REFI Variables: IntegerValue
+    ({"origin": ATLAS_ORIGIN}, "atlas.ti", "2023"),        # document group "wave: 2023"
+    ({"origin": ATLAS_ORIGIN, "style": "refi"}, "atlas.ti", 2023)],
+    ids=["refi", "atlas", "atlas-origin-refi-style"])
+def test_writer_round_trip(tmp_path: Path, options: dict, vendor: str, wave: object) -> None:
+    project = read_qdpx(write_example(tmp_path / "example.qdpx", **options))
     texts = {source["source_id"]: source["text"] for source in EXAMPLE_SOURCES}
     back = project.codings
     columns = ["source_id", "code", "start", "end", "coder"]
     assert records(back, columns) == records(EXAMPLE_CODINGS, columns)
     assert back["quote"].tolist() == [texts[s][a:b] for s, a, b in
                                       EXAMPLE_CODINGS[["source_id", "start", "end"]].values]
-    assert project.vendor == "atlas.ti"
+    assert project.vendor == vendor
     codes = project.codes
     assert records(codes, ["code", "parent"]) == records(EXAMPLE_CODES, ["code", "parent"])
     assert codes.set_index("code").loc["tijd", "description"] == "te weinig tijd"
     assert project.sources.set_index("source_id")["regio"].to_dict() == \
         {"PL regio A 2023": "A", "PL regio B 2023": "B"}
-    assert set(back["wave"]) == {"2023"}
+    assert set(back["wave"]) == {wave}
 
 
-def test_writer_writes_atlas_style_archive(tmp_path: Path) -> None:
-    path = write_example(tmp_path / "example.qdpx")
+@pytest.mark.parametrize("options", [{"origin": ATLAS_ORIGIN},
+                                     {"origin": ATLAS_ORIGIN, "style": "atlas.ti"}])
+def test_writer_writes_atlas_style_archive(tmp_path: Path, options: dict) -> None:
+    path = write_example(tmp_path / "example.qdpx", **options)
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         qde = archive.read("Project.qde").decode("utf-8")
@@ -669,10 +679,12 @@ def test_writer_output_is_byte_identical(tmp_path: Path) -> None:
     assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest()
 
 
-def test_writer_output_follows_the_refi_schema(tmp_path: Path, samples: Path) -> None:
+@pytest.mark.parametrize("style", ["refi", "atlas.ti"])
+def test_writer_output_follows_the_refi_schema(tmp_path: Path, samples: Path,
+                                               style: str) -> None:
     etree = pytest.importorskip("lxml.etree")
     schema = etree.XMLSchema(etree.parse(str(samples / "schema" / "Project.xsd")))
-    with zipfile.ZipFile(write_example(tmp_path / "example.qdpx")) as archive:
+    with zipfile.ZipFile(write_example(tmp_path / "example.qdpx", style=style)) as archive:
         document = etree.fromstring(archive.read("Project.qde"))
     assert schema.validate(document), schema.error_log
 

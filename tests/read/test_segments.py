@@ -56,3 +56,43 @@ def test_every_segment_with_an_unknown_code_or_source_is_reported(tmp_path, code
                      ("segment segments:6", "code", "samenwerking"),
                      ("segment segments:3", "source_id", "INT2023_X"),
                      ("segment segments:4", "source_id", "INT2023_X")]
+
+
+# ----------------------------------------------------------------- source attributes
+
+
+def test_qualcoder_variables_come_back_as_attribute_columns(shared):
+    from image_synth.read.segments import read_segment_file
+
+    path = shared / "refi_samples" / "qualcoder4.0beta_export_emoji.qdpx"
+    if not path.is_file():
+        pytest.skip("../shared/refi_samples is absent")
+    read = read_segment_file(path)
+    # <TextSource name="interview_één.txt"> has regio C, leeftijd 44 (FloatValue);
+    # "interview two.txt" regio D, leeftijd 51
+    assert read.sources.to_dict("records") == [
+        {"source_id": "interview_één.txt", "attr:regio": "C", "attr:leeftijd": 44.0},
+        {"source_id": "interview two.txt", "attr:regio": "D", "attr:leeftijd": 51.0}]
+    assert list(read.segments.columns) == list(read_segments(path).columns)
+    assert len(read.segments) == 5
+
+
+def test_atlas_document_groups_come_back_as_attribute_columns(shared):
+    from image_synth.read.segments import read_segment_file
+
+    path = shared / "refi_samples" / "skyloom_atlasti8_mac_standard_project_TestProject.qdpx"
+    if not path.is_file():
+        pytest.skip("../shared/refi_samples is absent")
+    with pytest.warns(UserWarning, match="quotes are left empty"):
+        sources = read_segment_file(path).sources
+    # document groups "gender: female", "gender: male", "age: 25", "age: 67"
+    assert {"attr:gender", "attr:age"} <= set(sources.columns)
+    assert "female" in set(sources["attr:gender"].dropna())
+
+
+def test_flat_export_lists_its_sources_without_attributes(tmp_path, codebook):
+    from image_synth.read.segments import read_segment_file
+
+    read = read_segment_file(_segments(tmp_path, {}), codebook=codebook)
+    assert read.sources.to_dict("list") == {
+        "source_id": ["INT2023_A", "INT2023_B", "INT2023_G_po", "INT2023_G_vo"]}
