@@ -13,7 +13,7 @@ import pytest
 from _support import MINI
 
 from image_synth.publish.parameters import notebook_path
-from image_synth.render.sections import input_hashes
+from image_synth.study.fingerprint import input_hashes
 
 EXPECTED = ["national.html", "situation-binnen_po.html", "situation-po_vo.html",
             "region-A.html", "region-B.html", "region-G.html"]
