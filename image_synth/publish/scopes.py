@@ -87,13 +87,14 @@ def page_file(scope: str, value: str) -> str:
 
 
 def scope_label(study: Any, scope: str, value: str, lang: str) -> str:
-    """How a reader names the scope: ``landelijk``, the situation's label, ``regio C``."""
-    from ..render.sections import _WORDS as SECTION_WORDS
-    from ..render.sections import _region_label
+    """How a reader names the scope: ``landelijk``, the situation's label, ``regio C``
+    (words from the catalogue, labels from the study file)."""
+    from ..render.words import word
 
-    w = SECTION_WORDS[lang]
+    cfg = study.config
     if scope == "national":
-        return w["national"]
+        return word("national", lang)
     if scope == "situation":
-        return study.config.situation_label(value, lang)
-    return f"{w['region']} {_region_label(study, value, lang)}"
+        return cfg.situation_label(value, lang)
+    region = cfg.region(value)
+    return f"{word('region', lang)} {region.label.get(lang) if region.label else region.id}"

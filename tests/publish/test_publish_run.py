@@ -189,3 +189,36 @@ def test_an_interrupted_run_replaces_nothing(mini_batch, tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     assert _files(out) == _files(good)
     assert not list(private.glob("staging-*"))
+
+
+def test_index_page_from_a_manifest_notes_links_and_escaping():
+    from image_synth.publish.index import index_page
+    from image_synth.study.load import load_study
+
+    study = load_study(MINI)
+    entry = {"inputs": "this-run", "suppressed_cells": 0}
+    manifest = {
+        "run": {"inputs": "this-run", "wave": 2023, "publish": False,
+                "failed": [{"file": "region-B.html"}]},
+        "supplements": [
+            {**entry, "file": "national.html", "suppressed_cells": 7},
+            {**entry, "file": "situation-binnen_po.html"},
+            {**entry, "file": "region-A.html"},
+            {**entry, "file": "region-B.html", "inputs": "an-earlier-run"},
+            {**entry, "file": "extra.html", "label": "<b>old & gone</b>"}]}
+    text = index_page(study, manifest, lang="en", scrub=[])
+    assert re.findall(r'href="([^"]+)"', text) == [
+        "national.html", "situation-binnen_po.html", "region-A.html", "region-B.html",
+        "extra.html", "manifest.json"]
+    assert '<html lang="en">' in text and "Not for publication" in text
+    assert "National supplement</a> <span class=\"isx-note\">(7 cells not shown)</span>" in text
+    assert ("region B</a> <span class=\"isx-note\">(from an earlier run with other inputs; "
+            "the last run of this supplement failed; the earlier version stays)") in text
+    # no page for po_vo and region G: named, not linked
+    assert "Primary - secondary <span class=\"isx-note\">(no supplement yet)</span>" in text
+    assert "region G <span class=\"isx-note\">(no supplement yet)</span>" in text
+    assert "<b>old" not in text and "&lt;b&gt;old &amp; gone&lt;/b&gt;" in text
+    dutch = index_page(study, {**manifest, "run": {**manifest["run"], "publish": True}},
+                       lang="nl", scrub=[])
+    assert "Landelijke bijlage" in dutch and "Niet voor publicatie" not in dutch
+    assert "nog geen bijlage" in dutch and "<title>Mini study (test fixture) · Bijlagen" in dutch
