@@ -109,7 +109,9 @@ def _parse_parameter(value: str):
 @click.option("--out", type=click.Path(path_type=str), default=None,
               help="Output folder [default: outputs/<study id>].")
 @click.option("--parameter", "-p", "extra", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="Extra notebook parameter (refused unless the notebook declares it).")
+              help="Extra notebook parameter (refused unless the notebook declares it; "
+                   "study, scope, scope_value, wave, lang and publish have their own "
+                   "options).")
 @click.option("--notebook", type=click.Path(exists=True, dir_okay=False, path_type=str),
               default=None, hidden=True)
 @click.option("--no-warm", is_flag=True, hidden=True,
@@ -127,7 +129,14 @@ def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, 
     """
     import signal
 
+    from .publish.parameters import runner_parameter_problems
     from .publish.runner import run_supplements
+
+    refused = runner_parameter_problems([name for name, _ in extra], cli=True)
+    if refused:  # a usage error: the option named in the line sets it
+        for line in refused:
+            click.echo(f"image-synth: {line}", err=True)
+        sys.exit(2)
 
     def stop(signum, frame):  # a terminated run cleans up like an interrupted one
         raise KeyboardInterrupt

@@ -7,7 +7,9 @@
 a fingerprint of all of these and the settings, wave, lang, publish, the files this run
 was asked for, and the scopes that failed with a one-line reason) and ``supplements``:
 one entry per page in the folder with its file, scope, scope value, label, parameters
-(all but the study path), sha256, ``suppressed_cells``, ``suppressions`` and ``inputs``.
+(all but the study path), ``publish`` (as the notebook recorded it; a page whose record
+disagrees with the runner's setting fails and gets no entry), sha256,
+``suppressed_cells``, ``suppressions`` and ``inputs``.
 A page that this run did not (successfully) make keeps its earlier entry, so an entry
 whose ``inputs`` differ from ``run.inputs`` comes from an earlier run; the index says so.
 
@@ -87,6 +89,8 @@ def build_manifest(study: Any, outcomes: list[ScopeOutcome], *, out_dir: Path,
         entries[o.job.file] = {
             "file": o.job.file, "scope": o.job.scope, "scope_value": o.job.value,
             "label": o.job.label, "parameters": params, "sha256": o.sha256,
+            # as the notebook recorded it (the worker checked it is the runner's setting)
+            "publish": bool(o.run_info["publish"]),
             "suppressed_cells": int(o.run_info.get("suppressed_cells", 0)),
             "suppressions": o.run_info.get("suppressions", []),
             "inputs": fingerprint}

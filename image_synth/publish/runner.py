@@ -111,7 +111,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     notebook
         Another notebook to run instead of the shipped one (for trying out sections).
     parameters
-        Extra notebook parameters, passed to every scope.
+        Extra notebook parameters, passed to every scope; not those the runner sets
+        itself (:data:`~image_synth.publish.parameters.RUNNER_PARAMETERS`).
     progress
         Show a progress bar on stderr.
     timeout
@@ -120,17 +121,21 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     Raises
     ------
     NotebookParameterError
-        A parameter the notebook does not declare (nothing has run).
+        A parameter the notebook does not declare, or one the runner sets itself
+        (``study``, ``scope``, ``scope_value``, ``wave``, ``lang``, ``publish``: use the
+        keywords above); nothing has run.
     DataValidationError, StudyError, OptionError
         The study or an option is wrong (nothing has run).
     """
     from ..options import LANGUAGES, check_option
     from ..study.fingerprint import latest_wave
     from ..study.load import load_study
-    from .parameters import check_parameters, notebook_parameters, notebook_path
+    from .parameters import (check_parameters, check_runner_parameters, notebook_parameters,
+                             notebook_path)
     from .workers import execute
 
     started = time.perf_counter()
+    check_runner_parameters(dict(parameters or {}))
     loaded = load_study(study)
     cfg = loaded.config
     lang = check_option("lang", lang or cfg.language, LANGUAGES)
@@ -142,8 +147,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     study_param = "" if study is None else str(Path(study).resolve())
     jobs_list = []
     for sc, value in plan_scopes(loaded, scope=scope, only=only):
-        params = {"study": study_param, "scope": sc, "scope_value": value, "wave": wave,
-                  "lang": lang, "publish": bool(publish), **dict(parameters or {})}
+        params = {**dict(parameters or {}), "study": study_param, "scope": sc,
+                  "scope_value": value, "wave": wave, "lang": lang, "publish": bool(publish)}
         jobs_list.append(ScopeJob(scope=sc, value=value, file=page_file(sc, value),
                                   label=scope_label(loaded, sc, value, lang),
                                   parameters=params))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .manifest import sha256
-from .run_info import read_run_info
+from .run_info import read_run_info, run_info_problems
 from .scopes import ScopeJob, ScopeOutcome
 
 __all__ = ["execute", "init_worker", "run_one"]
@@ -160,6 +160,10 @@ def run_one(task: dict[str, Any]) -> ScopeOutcome:
         info = read_run_info(nb)
         if info is None:
             reason = "the notebook did not record its run info (record_run_info)"
+        else:  # the page must show the scope and setting its file and manifest claim
+            problems = run_info_problems(info, job.parameters)
+            if problems:
+                reason = "the page is not what the runner asked for: " + "; ".join(problems)
     if not reason:
         try:
             page = export_html(nb, lang=task["lang"], title=task["title"],
