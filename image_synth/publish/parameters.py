@@ -60,15 +60,22 @@ def notebook_parameters(path: str | Path | None = None) -> dict[str, dict[str, A
     Raises
     ------
     RunError
-        The notebook has no or several ``parameters`` cells, or a line of the parameters
-        cell is not an annotated assignment of a primitive literal with a comment (papermill
-        would silently skip such a line).
+        The file cannot be read or is not a notebook; the notebook has no or several
+        ``parameters`` cells, or a line of the parameters cell is not an annotated
+        assignment of a primitive literal with a comment (papermill would silently skip
+        such a line).
     """
     import nbformat
     import papermill
 
     path = Path(path) if path is not None else notebook_path()
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except OSError as exc:
+        raise RunError(f"cannot read the notebook {path}: {exc.strerror or exc}") from None
+    except (ValueError, TypeError, AttributeError, KeyError, nbformat.ValidationError):
+        # nbformat's way of saying "not JSON" or "JSON, but not a notebook"
+        raise RunError(f"{path} is not a Jupyter notebook (.ipynb)") from None
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise RunError(f"{path.name}: expected exactly one cell tagged 'parameters', "

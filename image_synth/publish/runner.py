@@ -41,6 +41,7 @@ from typing import Any
 from ..errors import RunError
 from .index import INDEX, index_page
 from .manifest import MANIFEST, PACKAGES, build_manifest, fingerprint, package_versions, to_json
+from .output import PRIVATE, check_writable, make_folder, private_folder
 from .run_info import RUN_INFO_MIME, read_run_info, record_run_info
 from .scopes import ScopeJob, ScopeOutcome, page_file, plan_scopes, scope_label
 
@@ -126,12 +127,19 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         keywords above); nothing has run.
     DataValidationError, StudyError, OptionError
         The study or an option is wrong (nothing has run).
+    RunError
+        The output folder or ``<out>.private`` is a file, or cannot be made or written
+        (nothing has run).
     """
     from ..options import LANGUAGES, check_option
     from ..study.fingerprint import latest_wave
     from ..study.load import load_study
-    from .parameters import (check_parameters, check_runner_parameters, notebook_parameters,
-                             notebook_path)
+    from .parameters import (
+        check_parameters,
+        check_runner_parameters,
+        notebook_parameters,
+        notebook_path,
+    )
     from .workers import execute
 
     started = time.perf_counter()
@@ -163,10 +171,10 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
 
     suffix = "" if publish else "-not-for-publication"
     out_dir = Path(out) if out is not None else Path("outputs") / f"{cfg.id}{suffix}"
-    out_dir = out_dir.resolve()
-    private = out_dir.parent / f"{out_dir.name}.private"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (private / "failed").mkdir(parents=True, exist_ok=True)
+    out_dir = check_writable(out_dir.resolve())
+    private = check_writable(private_folder(out_dir), what=PRIVATE)
+    make_folder(out_dir)
+    make_folder(private / "failed", what=PRIVATE)
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=private))
 
     inputs, parts = fingerprint(loaded, notebook=nb_path, wave=wave, lang=lang,
