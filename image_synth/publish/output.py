@@ -4,17 +4,36 @@ A run writes into two folders side by side: the site ``<out>`` and the private f
 ``<out>.private`` (failed notebooks, the staging folder, the lock). Before any notebook
 runs, :func:`check_writable` makes sure both can be made and written, so a typo in
 ``--out`` costs seconds, not a batch, and never a traceback.
+
+One run at a time
+-----------------
+:func:`locked` holds ``<out>.private/run.lock`` for the whole run: an exclusive
+``flock`` on the file, with the run's pid written in it for the message a second run
+gets. The system drops the lock when its process ends, however it ends, so the lock
+of a run that was killed is taken over by the next run without asking; that run then
+removes the staging folders the killed run left (:func:`clear_staging`). POSIX only:
+where ``fcntl`` is missing (Windows) runs are not locked.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import RunError
 
-__all__ = ["PRIVATE", "check_writable", "make_folder", "private_folder"]
+__all__ = ["LOCK", "PRIVATE", "STAGING_PREFIX", "check_writable", "clear_staging", "locked",
+           "make_folder", "private_folder"]
+
+#: The lock file in ``<out>.private``.
+LOCK = "run.lock"
+
+#: Staging folders in ``<out>.private`` start with this.
+STAGING_PREFIX = "staging-"
 
 #: How messages name ``<out>.private``.
 PRIVATE = "folder for failed notebooks"
@@ -74,3 +93,48 @@ def make_folder(path: Path, *, what: str = "output folder") -> None:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc) or type(exc).__name__
+
+
+@contextmanager
+def locked(private: Path, *, out_dir: Path) -> Iterator[None]:
+    """Hold the run lock of ``out_dir`` (in ``private``) for the ``with`` block.
+
+    Raises
+    ------
+    RunError
+        Another live process holds it; the message names its pid.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: runs are not locked
+        yield
+        return
+    path = private / LOCK
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RunError(f"cannot create the lock {path}: {_reason(exc)}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            raise RunError(f"another run (pid {holder}) is writing into {out_dir}; wait "
+                           "for it to finish, or stop it") from None
+        # ours now, also if a killed run left its pid in it
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def clear_staging(private: Path) -> list[Path]:
+    """Remove the staging folders of earlier runs (call with the lock held); returns them."""
+    left = sorted(p for p in private.glob(STAGING_PREFIX + "*") if p.is_dir())
+    for folder in left:
+        shutil.rmtree(folder, ignore_errors=True)
+    return left

@@ -11,8 +11,11 @@ Order of work
 2. Check every scope's parameters against the notebook's ``parameters`` cell
    (:func:`image_synth.publish.parameters.check_parameters`): an unknown parameter stops
    the run here, before any kernel starts.
-3. Run the scopes in worker processes, each with one warm kernel
-   (:mod:`image_synth.publish.workers`), into a staging folder.
+3. Check that the output folder and ``<out>.private`` can be written and lock them
+   (:mod:`image_synth.publish.output`): a second run into the same folder is refused,
+   and staging folders a killed run left are removed. Run the scopes in worker
+   processes, each with one warm kernel (:mod:`image_synth.publish.workers`), into a
+   new staging folder.
 4. A scope that fails keeps its executed notebook, error marked by papermill, in the
    private folder ``<out>.private/failed/`` beside the output folder (never inside it,
    never linked); the other scopes carry on.
@@ -41,7 +44,15 @@ from typing import Any
 from ..errors import RunError
 from .index import INDEX, index_page
 from .manifest import MANIFEST, PACKAGES, build_manifest, fingerprint, package_versions, to_json
-from .output import PRIVATE, check_writable, make_folder, private_folder
+from .output import (
+    PRIVATE,
+    STAGING_PREFIX,
+    check_writable,
+    clear_staging,
+    locked,
+    make_folder,
+    private_folder,
+)
 from .run_info import RUN_INFO_MIME, read_run_info, record_run_info
 from .scopes import ScopeJob, ScopeOutcome, page_file, plan_scopes, scope_label
 
@@ -128,8 +139,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     DataValidationError, StudyError, OptionError
         The study or an option is wrong (nothing has run).
     RunError
-        The output folder or ``<out>.private`` is a file, or cannot be made or written
-        (nothing has run).
+        The output folder or ``<out>.private`` is a file, or cannot be made or written;
+        another run is writing into the same folder (nothing has run).
     """
     from ..options import LANGUAGES, check_option
     from ..study.fingerprint import latest_wave
@@ -140,7 +151,6 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         notebook_parameters,
         notebook_path,
     )
-    from .workers import execute
 
     started = time.perf_counter()
     check_runner_parameters(dict(parameters or {}))
@@ -175,10 +185,27 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     private = check_writable(private_folder(out_dir), what=PRIVATE)
     make_folder(out_dir)
     make_folder(private / "failed", what=PRIVATE)
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=private))
+    with locked(private, out_dir=out_dir):
+        clear_staging(private)  # left by a run that was killed
+        outcomes = _run_locked(loaded, jobs_list, out_dir=out_dir, private=private,
+                               nb_path=nb_path, warm=warm, jobs=jobs, lang=lang, wave=wave,
+                               publish=publish, parameters=dict(parameters or {}),
+                               progress=progress, timeout=timeout)
+    return RunResult(out=out_dir, private=private, outcomes=outcomes,
+                     seconds=time.perf_counter() - started)
 
+
+def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, private: Path,
+                nb_path: Path, warm: bool, jobs: int | None, lang: str, wave: int,
+                publish: bool, parameters: dict[str, Any], progress: bool,
+                timeout: int) -> list[ScopeOutcome]:
+    """Steps 3 to 5 of the module docstring, with the output folder locked."""
+    from .workers import execute
+
+    cfg = loaded.config
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=private))
     inputs, parts = fingerprint(loaded, notebook=nb_path, wave=wave, lang=lang,
-                                publish=publish, parameters=dict(parameters or {}))
+                                publish=publish, parameters=parameters)
     scrub = [str(loaded.root.resolve()), str(out_dir), str(private), str(staging),
              str(Path.cwd())]
     try:
@@ -201,8 +228,7 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
                       staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return RunResult(out=out_dir, private=private, outcomes=outcomes,
-                     seconds=time.perf_counter() - started)
+    return outcomes
 
 
 def _write_atomic(target: Path, text: str, staging: Path) -> None:

@@ -7,12 +7,25 @@
 (:mod:`image_synth.publish.html`) into the staging folder. A scope that fails keeps its
 executed notebook, error marked by papermill, in the private ``failed`` folder; the
 other scopes carry on.
+
+Nothing outlives the run
+------------------------
+A worker dies with the run's process, also when that is killed with SIGKILL and can
+clean up nothing: on Linux the kernel sends the worker SIGTERM the moment its parent
+dies (``prctl(PR_SET_PDEATHSIG)``, set by :func:`init_worker`); elsewhere, and as a
+second line, a watchdog thread in the worker sees the parent change within a second.
+Either way the worker kills its kernels (each in its own session, started by
+jupyter_client) with their process groups and exits; ipykernel's own parent poller is a
+third line for a kernel whose worker vanished some other way. The run's own stop
+(Ctrl-C, SIGTERM) terminates the workers, which takes the same path.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -22,7 +35,7 @@ from .manifest import sha256
 from .run_info import read_run_info, run_info_problems
 from .scopes import ScopeJob, ScopeOutcome
 
-__all__ = ["execute", "init_worker", "run_one"]
+__all__ = ["die_with", "execute", "init_worker", "run_one"]
 
 
 def execute(jobs_list: list[ScopeJob], *, notebook: Path, staging: Path, failed_dir: Path,
@@ -53,7 +66,7 @@ def execute(jobs_list: list[ScopeJob], *, notebook: Path, staging: Path, failed_
 
     ctx = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                   initializer=init_worker, initargs=(warm,))
+                                   initializer=init_worker, initargs=(warm, os.getpid()))
     try:
         while pending or running:
             while pending and len(running) < n_workers:
@@ -97,14 +110,16 @@ def execute(jobs_list: list[ScopeJob], *, notebook: Path, staging: Path, failed_
     return [results[j.file] for j in jobs_list]
 
 
-def init_worker(warm: bool) -> None:
-    """Runs once in every worker: quiet logs, warm kernel, papermill and nbconvert loaded."""
+def init_worker(warm: bool, parent: int | None = None) -> None:
+    """Runs once in every worker: tied to the run's process ``parent`` (see the module
+    docstring), quiet logs, warm kernel, papermill and nbconvert loaded."""
     import logging
-    import signal
     import warnings
 
     # Ctrl-C reaches the whole process group: the parent stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        die_with(parent)
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -127,6 +142,67 @@ def init_worker(warm: bool) -> None:
             kernel.ready()
         except Exception:  # replaced and reported when the first notebook asks for it
             pass
+
+
+#: ``prctl`` option: the signal this process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+
+#: Seconds between two looks of the watchdog at the worker's parent.
+WATCHDOG_INTERVAL = 1.0
+
+
+def die_with(parent: int) -> None:
+    """Make this process (a worker) stop, with its kernels, when ``parent`` dies."""
+    signal.signal(signal.SIGTERM, _stop)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # the watchdog still looks
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        _stop(signal.SIGTERM, None)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_INTERVAL)
+        _stop(signal.SIGTERM, None)
+
+    threading.Thread(target=watch, name="image-synth-watchdog", daemon=True).start()
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """Kill this worker's kernels (each with its process group), then exit at once."""
+    for pid in _child_processes():
+        for kill in (os.killpg, os.kill):  # a kernel leads its own session
+            try:
+                kill(pid, signal.SIGKILL)
+                break
+            except (ProcessLookupError, PermissionError):
+                continue
+    os._exit(128 + signum)
+
+
+def _child_processes() -> list[int]:
+    """The processes this one started: from /proc on Linux, else the warm kernels."""
+    me = os.getpid()
+    if os.path.isdir("/proc"):
+        found = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    stat = handle.read()
+            except OSError:  # gone meanwhile
+                continue
+            # "pid (name) state ppid ...": the name may hold spaces and parentheses
+            if int(stat[stat.rindex(b")") + 2:].split()[1]) == me:
+                found.append(int(entry))
+        return found
+    from . import engine
+
+    return [k.km.provisioner.pid for k in list(engine._KERNELS.values())
+            if getattr(getattr(k.km, "provisioner", None), "pid", None)]
 
 
 def run_one(task: dict[str, Any]) -> ScopeOutcome:
