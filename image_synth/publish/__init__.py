@@ -13,6 +13,9 @@ Modules, one concern each:
 :mod:`~image_synth.publish.manifest`
     ``manifest.json``: study files, notebook, package versions, the run's fingerprint and
     one entry per page.
+:mod:`~image_synth.publish.output`
+    the output folder: checked writable before anything runs, locked for one run at a
+    time, staging folders of killed runs removed.
 :mod:`~image_synth.publish.index`
     ``index.html``, the page that links every supplement.
 :mod:`~image_synth.publish.run_info`
