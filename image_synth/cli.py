@@ -1,35 +1,143 @@
 """The ``image-synth`` command line.
 
-Each command is a thin layer over a package function; errors of the package
-(:class:`~image_synth.errors.ImageSynthError`) are printed as readable reports and
-end the command with exit status 1, never with a traceback.
+Each command is a thin layer over a package function. Whatever stops a command is said
+in one line on stderr that starts with ``image-synth:`` (a report of every problem may
+follow it), never with a traceback.
+
+Exit status
+-----------
+0
+    Done (``run``: every supplement written).
+1
+    The study, a path or the run cannot be used: STUDY does not exist or is not a study,
+    its data break the rules, an output folder is a file or cannot be written, another
+    run is writing into the same folder, or a supplement failed.
+2
+    The command line is wrong: an unknown option or value, or ``-p`` given a parameter
+    the runner sets itself (the line names the option that sets it).
+130
+    Interrupted (Ctrl-C, SIGTERM); no supplement was replaced.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import wraps
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
-from .errors import ImageSynthError
+from .errors import ImageSynthError, StudyError
 
 STUDY_HELP = "Study folder or study.yaml (default: the embedded example study)."
 
+#: A study file larger than this is not read by the STUDY check (load_study reports it).
+_STUDY_FILE_CHECKED = 1 << 20
+
+
+def _fail(message: str, status: int = 1) -> NoReturn:
+    click.echo(f"image-synth: {message}", err=True)
+    sys.exit(status)
+
 
 def _reports_errors(fn):
-    """Turn package errors into a clean message and exit status 1."""
+    """Turn package errors, and files the system refuses, into one line and exit status 1."""
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except ImageSynthError as exc:
-            click.echo(f"image-synth: {type(exc).__name__}\n{exc}", err=True)
-            sys.exit(1)
+            _fail(str(exc) or type(exc).__name__)
+        except OSError as exc:  # a file that cannot be read or written as the study says
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(f"{where}{exc.strerror or exc}")
 
     return wrapper
+
+
+def _check_study(study: str | None) -> None:
+    """Refuse a STUDY that is not a study folder or study file, in one line, before loading.
+
+    What a study *says* is checked by :func:`~image_synth.study.load.load_study`, which
+    lists every problem; this only catches paths that are not a study at all.
+    """
+    from .study.load import STUDY_FILE_NAMES
+
+    if study is None:
+        return
+    path = Path(study)
+    if not path.exists():
+        blocker = next((p for p in path.parents if p.exists()), None)
+        if blocker is not None and not blocker.is_dir():
+            raise StudyError(f"STUDY {study}: {blocker} is a file, not a folder")
+        raise StudyError(f"STUDY {study} does not exist{_did_you_mean(study, STUDY_FILE_NAMES)}; give a study "
+                         "folder or its study.yaml")
+    if path.is_dir():
+        inside = [path / name for name in STUDY_FILE_NAMES]
+        folder = next((f for f in inside if f.is_dir()), None)
+        if folder is not None:
+            raise StudyError(f"STUDY {study}: {folder} is a folder, not a file")
+        if not any(f.is_file() for f in inside):
+            raise StudyError(f"STUDY {study} is a folder without a study.yaml; a study "
+                             "folder holds study.yaml beside its data files")
+        return
+    reason = _not_a_study_file(path)
+    if reason:
+        raise StudyError(f"STUDY {study} is not a study file: {reason}; give a study folder "
+                         "or its study.yaml")
+
+
+def _did_you_mean(study: str, study_files: tuple[str, ...]) -> str:
+    """`` (did you mean X?)`` for a study folder or study file named almost like ``study``."""
+    import difflib
+
+    parent = os.path.dirname(study.rstrip("/")) or "."
+    try:
+        names = [e.name for e in os.scandir(parent)
+                 if e.name in study_files
+                 or (e.is_dir() and any(os.path.isfile(os.path.join(e.path, f))
+                                        for f in study_files))]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(os.path.basename(study.rstrip("/")), names, n=1,
+                                      cutoff=0.75)
+    if not close:
+        return ""
+    return f" (did you mean {os.path.join(os.path.dirname(study.rstrip('/')), close[0])}?)"
+
+
+def _not_a_study_file(path: Path) -> str | None:
+    """Why ``path`` cannot be a study file (``None``: it may be one; loading will tell)."""
+    import yaml
+
+    from .study.models import StudyConfig
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_STUDY_FILE_CHECKED + 1)
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if len(data) > _STUDY_FILE_CHECKED:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "it is not text (a study file is YAML)"
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError:  # a study file with a typo: load_study says where
+        return None if path.suffix.lower() in (".yaml", ".yml") else "it is not YAML"
+    required = [name for name, f in StudyConfig.model_fields.items() if f.is_required()]
+    if not isinstance(content, dict):
+        return f"it is not a YAML mapping of {', '.join(required)}"
+    missing = [name for name in required if name not in {str(key) for key in content}]
+    if 2 * len(missing) > len(required):  # not a study file with a few keys forgotten
+        return f"it lacks {', '.join(missing)} (another file of a study?)"
+    return None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +154,7 @@ def validate(study: str | None) -> None:
     """Check every file of STUDY; print all problems (exit 1) or a summary (exit 0)."""
     from .study.load import load_study
 
+    _check_study(study)
     loaded = load_study(study)
     click.echo(loaded.summary())
     click.echo("\nvalid: no problems found")
@@ -67,9 +176,12 @@ def tables(study: str | None, out: str, fmt: str, wave: int | None, lang: str) -
     These are analysis tables with every number (for checking against a report); they
     are not disclosure-controlled. Publish with `image-synth run`.
     """
+    from .publish.output import check_writable
     from .quant.report_tables import report_tables, write_tables
     from .study.load import load_study
 
+    _check_study(study)
+    check_writable(out)
     loaded = load_study(study)
     wave = wave if wave is not None else max(loaded.config.waves)
     written = write_tables(report_tables(loaded, wave=wave, lang=lang), out, fmt=fmt)
@@ -109,9 +221,10 @@ def _parse_parameter(value: str):
 @click.option("--out", type=click.Path(path_type=str), default=None,
               help="Output folder [default: outputs/<study id>].")
 @click.option("--parameter", "-p", "extra", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="Extra notebook parameter (refused unless the notebook declares it).")
-@click.option("--notebook", type=click.Path(exists=True, dir_okay=False, path_type=str),
-              default=None, hidden=True)
+              help="Extra notebook parameter (refused unless the notebook declares it; "
+                   "study, scope, scope_value, wave, lang and publish have their own "
+                   "options).")
+@click.option("--notebook", type=click.Path(path_type=str), default=None, hidden=True)
 @click.option("--no-warm", is_flag=True, hidden=True,
               help="papermill's standard engine: a fresh kernel per notebook.")
 @click.option("--no-progress", is_flag=True, hidden=True)
@@ -124,10 +237,27 @@ def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, 
     HTML file, and writes index.html and manifest.json into the output folder. Failed
     scopes keep their executed notebook in <out>.private/failed/ and leave any earlier
     supplement in place; the command then exits 1.
+
+    \b
+    Exit status: 0 every supplement written; 1 a supplement failed, or STUDY, a folder
+    or the run cannot be used (one line says why); 2 a wrong command line (also -p
+    with a parameter the runner sets); 130 interrupted, nothing replaced.
     """
     import signal
 
+    from .publish.parameters import runner_parameter_problems
     from .publish.runner import run_supplements
+
+    refused = runner_parameter_problems([name for name, _ in extra], cli=True)
+    if refused:  # a usage error: the option named in the line sets it
+        for line in refused[:-1]:
+            click.echo(f"image-synth: {line}", err=True)
+        _fail(refused[-1], 2)
+    _check_study(study)
+    if notebook is not None and not Path(notebook).is_file():
+        _fail(f"--notebook {notebook} "
+              + ("is a folder, not a notebook file" if Path(notebook).is_dir()
+                 else "does not exist"))
 
     def stop(signum, frame):  # a terminated run cleans up like an interrupted one
         raise KeyboardInterrupt

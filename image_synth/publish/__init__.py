@@ -3,9 +3,24 @@
 Modules, one concern each:
 
 :mod:`~image_synth.publish.runner`
-    ``image-synth run``: the scopes of a study, staging, the private folder for failed
-    notebooks, ``manifest.json`` and ``index.html``; :func:`record_run_info`, the hook
-    the notebook's last cell calls.
+    ``image-synth run``: load the study, check the parameters, run the scopes, move the
+    finished pages into place, write ``manifest.json`` and ``index.html``.
+:mod:`~image_synth.publish.scopes`
+    the scopes of a run (national, situations, regions), their files and labels.
+:mod:`~image_synth.publish.workers`
+    the worker processes: one warm kernel each, one notebook at a time, HTML into the
+    staging folder, failed notebooks kept privately.
+:mod:`~image_synth.publish.manifest`
+    ``manifest.json``: study files, notebook, package versions, the run's fingerprint and
+    one entry per page.
+:mod:`~image_synth.publish.output`
+    the output folder: checked writable before anything runs, locked for one run at a
+    time, staging folders of killed runs removed.
+:mod:`~image_synth.publish.index`
+    ``index.html``, the page that links every supplement.
+:mod:`~image_synth.publish.run_info`
+    the run-info protocol: :func:`record_run_info`, the hook the notebook's last cell
+    calls, and :func:`read_run_info`, the runner's side.
 :mod:`~image_synth.publish.parameters`
     the notebook's declared parameters and the check that refuses unknown ones before
     anything runs.
@@ -30,11 +45,11 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "record_run_info": "image_synth.publish.runner",
-    "read_run_info": "image_synth.publish.runner",
+    "record_run_info": "image_synth.publish.run_info",
+    "read_run_info": "image_synth.publish.run_info",
     "run_supplements": "image_synth.publish.runner",
     "RunResult": "image_synth.publish.runner",
-    "RUN_INFO_MIME": "image_synth.publish.runner",
+    "RUN_INFO_MIME": "image_synth.publish.run_info",
     "notebook_path": "image_synth.publish.parameters",
     "notebook_parameters": "image_synth.publish.parameters",
     "check_parameters": "image_synth.publish.parameters",

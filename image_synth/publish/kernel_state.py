@@ -49,7 +49,8 @@ __all__ = ["WARM_MODULES", "reset", "snapshot", "warm_up"]
 WARM_MODULES = ("numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot",
                 "seaborn", "statsmodels.api", "networkx", "pydantic", "yaml",
                 "pandera.pandas", "pyreadstat",
-                "image_synth.study.load", "image_synth.render.sections")
+                "image_synth.study.load", "image_synth.results.compute",
+                "image_synth.render.sections")
 
 #: Seed of the global random generators after a reset.
 SEED = 20230101

@@ -9,25 +9,43 @@ it is::
 papermill only *warns* about a parameter the notebook does not declare and then runs
 the notebook anyway. The batch runner calls :func:`check_parameters` for every scope
 first, so a misspelt or unknown parameter stops the run before any kernel starts.
+
+The runner itself sets :data:`RUNNER_PARAMETERS` for every scope (which study, scope,
+wave, language and publication setting); they name the page's file and its manifest
+entry, so they cannot be passed as extra parameters (:func:`runner_parameter_problems`):
+``-p scope_value C --only A`` would otherwise file region C's supplement as
+``region-A.html``. Each has its own option instead.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.resources
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import NotebookParameterError, RunError
 
-__all__ = ["NOTEBOOK_NAME", "check_parameters", "notebook_parameters", "notebook_path"]
+__all__ = ["NOTEBOOK_NAME", "RUNNER_PARAMETERS", "check_parameters", "check_runner_parameters",
+           "notebook_parameters", "notebook_path", "runner_parameter_problems"]
 
 NOTEBOOK_NAME = "supplement.ipynb"
 
 #: Python types a parameter may have, by the name papermill infers from the annotation.
 PRIMITIVES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "bool": (bool,),
                                            "float": (float, int)}
+
+#: Parameters the runner sets for every scope: name -> (the command-line option, the
+#: keywords of :func:`~image_synth.publish.runner.run_supplements`) that set it instead.
+RUNNER_PARAMETERS: dict[str, tuple[str, str]] = {
+    "study": ("the STUDY argument", "study=..."),
+    "scope": ("--scope and --only", "scope=..., only=..."),
+    "scope_value": ("--only", "only=..."),
+    "wave": ("--wave", "wave=..."),
+    "lang": ("--lang", "lang=..."),
+    "publish": ("--no-publish", "publish=False"),
+}
 
 
 def notebook_path() -> Path:
@@ -42,15 +60,22 @@ def notebook_parameters(path: str | Path | None = None) -> dict[str, dict[str, A
     Raises
     ------
     RunError
-        The notebook has no or several ``parameters`` cells, or a line of the parameters
-        cell is not an annotated assignment of a primitive literal with a comment (papermill
-        would silently skip such a line).
+        The file cannot be read or is not a notebook; the notebook has no or several
+        ``parameters`` cells, or a line of the parameters cell is not an annotated
+        assignment of a primitive literal with a comment (papermill would silently skip
+        such a line).
     """
     import nbformat
     import papermill
 
     path = Path(path) if path is not None else notebook_path()
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except OSError as exc:
+        raise RunError(f"cannot read the notebook {path}: {exc.strerror or exc}") from None
+    except (ValueError, TypeError, AttributeError, KeyError, nbformat.ValidationError):
+        # nbformat's way of saying "not JSON" or "JSON, but not a notebook"
+        raise RunError(f"{path} is not a Jupyter notebook (.ipynb)") from None
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise RunError(f"{path.name}: expected exactly one cell tagged 'parameters', "
@@ -110,6 +135,40 @@ def check_parameters(parameters: Mapping[str, Any],
         raise NotebookParameterError(
             f"the supplement notebook cannot take these parameters{where}:\n  - "
             + "\n  - ".join(problems) + f"\nit declares: {valid}")
+
+
+def runner_parameter_problems(names: Iterable[str], *, cli: bool = False) -> list[str]:
+    """One line for each of ``names`` that the runner sets itself (see the module docstring).
+
+    ``cli=True`` words the line for ``image-synth run -p NAME VALUE``; otherwise for the
+    ``parameters=`` of :func:`~image_synth.publish.runner.run_supplements`.
+    """
+    problems = []
+    for name in names:
+        if name not in RUNNER_PARAMETERS:
+            continue
+        option, keyword = RUNNER_PARAMETERS[name]
+        if cli:
+            problems.append(f"-p {name}: the runner sets {name!r} for every scope; use "
+                            f"{option} instead")
+        else:
+            problems.append(f"parameters={{{name!r}: ...}}: the runner sets {name!r} for "
+                            f"every scope; use run_supplements({keyword}) instead "
+                            f"({option} on the command line)")
+    return problems
+
+
+def check_runner_parameters(parameters: Mapping[str, Any]) -> None:
+    """Refuse extra parameters that the runner sets itself (:data:`RUNNER_PARAMETERS`).
+
+    Raises
+    ------
+    NotebookParameterError
+        One line per such parameter, naming the keyword and option that set it.
+    """
+    problems = runner_parameter_problems(parameters)
+    if problems:
+        raise NotebookParameterError("\n".join(problems))
 
 
 def _assigned_names(source: str) -> list[str]:

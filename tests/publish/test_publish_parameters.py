@@ -49,11 +49,34 @@ def test_run_refuses_unknown_parameter_before_anything_runs(mini_study, tmp_path
     assert not out.exists() and not (tmp_path / "out.private").exists()
 
 
+@pytest.mark.parametrize("name, value, instead", [
+    ("publish", False, "run_supplements(publish=False) instead (--no-publish on the command "
+                       "line)"),
+    ("scope_value", "C", "run_supplements(only=...) instead (--only on the command line)"),
+    ("scope", "region", "run_supplements(scope=..., only=...) instead (--scope and --only "
+                        "on the command line)"),
+    ("wave", 2022, "run_supplements(wave=...) instead (--wave on the command line)"),
+    ("lang", "en", "run_supplements(lang=...) instead (--lang on the command line)"),
+    ("study", "x", "run_supplements(study=...) instead (the STUDY argument on the command "
+                   "line)"),
+])
+def test_run_refuses_parameters_the_runner_sets(mini_study, tmp_path, name, value, instead):
+    out = tmp_path / "out"
+    with pytest.raises(NotebookParameterError) as info:
+        run_supplements(mini_study, out=out, only="A", parameters={name: value},
+                        progress=False)
+    assert str(info.value) == (f"parameters={{{name!r}: ...}}: the runner sets {name!r} for "
+                               f"every scope; use {instead}")
+    assert not out.exists() and not (tmp_path / "out.private").exists()
+
+
 def test_cli_reports_unknown_parameter_without_traceback(mini_study, tmp_path):
     result = CliRunner().invoke(main, ["run", str(mini_study), "--out", str(tmp_path / "o"),
                                        "-p", "colour", "red"])
     assert result.exit_code == 1
-    assert "NotebookParameterError" in result.output and "colour" in result.output
+    assert result.output.splitlines()[0] == ("image-synth: the supplement notebook cannot "
+                                             "take these parameters for national:")
+    assert "unknown parameter 'colour'" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()
 

@@ -189,3 +189,86 @@ def test_an_interrupted_run_replaces_nothing(mini_batch, tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     assert _files(out) == _files(good)
     assert not list(private.glob("staging-*"))
+
+
+def test_index_page_from_a_manifest_notes_links_and_escaping():
+    from image_synth.publish.index import index_page
+    from image_synth.study.load import load_study
+
+    study = load_study(MINI)
+    entry = {"inputs": "this-run", "suppressed_cells": 0}
+    manifest = {
+        "run": {"inputs": "this-run", "wave": 2023, "publish": False,
+                "failed": [{"file": "region-B.html"}]},
+        "supplements": [
+            {**entry, "file": "national.html", "suppressed_cells": 7},
+            {**entry, "file": "situation-binnen_po.html"},
+            {**entry, "file": "region-A.html"},
+            {**entry, "file": "region-B.html", "inputs": "an-earlier-run"},
+            {**entry, "file": "extra.html", "label": "<b>old & gone</b>"}]}
+    text = index_page(study, manifest, lang="en", scrub=[])
+    assert re.findall(r'href="([^"]+)"', text) == [
+        "national.html", "situation-binnen_po.html", "region-A.html", "region-B.html",
+        "extra.html", "manifest.json"]
+    assert '<html lang="en">' in text and "Not for publication" in text
+    assert "National supplement</a> <span class=\"isx-note\">(7 cells not shown)</span>" in text
+    assert ("region B</a> <span class=\"isx-note\">(from an earlier run with other inputs; "
+            "the last run of this supplement failed; the earlier version stays)") in text
+    # no page for po_vo and region G: named, not linked
+    assert "Primary - secondary <span class=\"isx-note\">(no supplement yet)</span>" in text
+    assert "region G <span class=\"isx-note\">(no supplement yet)</span>" in text
+    assert "<b>old" not in text and "&lt;b&gt;old &amp; gone&lt;/b&gt;" in text
+    dutch = index_page(study, {**manifest, "run": {**manifest["run"], "publish": True}},
+                       lang="nl", scrub=[])
+    assert "Landelijke bijlage" in dutch and "Niet voor publicatie" not in dutch
+    assert "nog geen bijlage" in dutch and "<title>Mini study (test fixture) · Bijlagen" in dutch
+
+
+# what the pages of the mini study must say they show (its study.yaml: situations
+# binnen_po "Samenwerking binnen po", po_vo "Tussen po en vo"; regions A, B, G unlabelled)
+SHOWN = {"national.html": "landelijk", "situation-binnen_po.html": "Samenwerking binnen po",
+         "situation-po_vo.html": "Tussen po en vo", "region-A.html": "regio A",
+         "region-B.html": "regio B", "region-G.html": "regio G"}
+
+
+def test_each_page_shows_the_scope_its_file_names(mini_batch):
+    out = mini_batch["out"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["supplements"]:
+        text = (out / entry["file"]).read_text(encoding="utf-8")
+        # the subtitle is written by the notebook from the scope it prepared
+        subtitle = re.search(r'<p class="isx-subtitle">(.*?)</p>', text).group(1)
+        assert SHOWN[entry["file"]] in subtitle, (entry["file"], subtitle)
+        assert [s for f, s in SHOWN.items() if f != entry["file"] and s in subtitle] == []
+        assert entry["publish"] is True and entry["parameters"]["publish"] is True
+        scope, _, value = entry["file"].removesuffix(".html").partition("-")
+        assert (entry["scope"], entry["scope_value"]) == (scope, value)
+
+
+def test_a_page_that_shows_another_scope_or_setting_fails(tmp_path, cli):
+    nb = nbformat.read(notebook_path(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    # after papermill's injected cell: region A shows B, the national page ignores publish
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(
+        'if scope_value == "A":\n    scope_value = "B"\n'
+        'if scope == "national":\n    publish = not publish\n'))
+    nbformat.write(nb, tmp_path / "lying.ipynb")
+    out = tmp_path / "site"
+    proc = cli("run", str(MINI), "--out", str(out), "--only", "national,A,G", "--jobs", "2",
+               "--no-progress", "--notebook", str(tmp_path / "lying.ipynb"), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    lines = [line.strip() for line in proc.stderr.splitlines()]
+    assert ("region A: the page is not what the runner asked for: the notebook ran with "
+            "scope_value='B', the runner asked for scope_value='A'") in lines, proc.stderr
+    assert ("national: the page is not what the runner asked for: the notebook ran with "
+            "publish=False, the runner asked for publish=True") in lines, proc.stderr
+    assert "1 of 3 supplements" in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "manifest.json",
+                                                     "region-G.html"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [(e["file"], e["publish"]) for e in manifest["supplements"]] == [
+        ("region-G.html", True)]
+    assert sorted(f["file"] for f in manifest["run"]["failed"]) == ["national.html",
+                                                                     "region-A.html"]
+    kept = sorted(p.name for p in (tmp_path / "site.private" / "failed").iterdir())
+    assert kept == ["national.ipynb", "region-A.ipynb"]
