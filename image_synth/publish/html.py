@@ -11,8 +11,8 @@ package needs no template files) and then post-processes the page:
   so is every code cell left without output;
 * **offline**: the page has no ``<script>`` at all (the template drops require.js,
   MathJax, mermaid and widget loaders; any script in an output is stripped), no
-  stylesheet or font from elsewhere (our own CSS is inlined and uses system fonts), and
-  every image is embedded as a ``data:`` URI. :func:`external_resources` lists anything
+  stylesheet or font from elsewhere (our own CSS, ``image_synth/data/css/page.css``, is
+  inlined and uses system fonts), and every image is embedded as a ``data:`` URI. :func:`external_resources` lists anything
   that would still be fetched; :func:`export_html` refuses a page where it finds one;
 * **table of contents** built from the ``<h2>``/``<h3>`` headings that carry an ``id``
   (see :mod:`image_synth.render.sections`), placed in a ``<nav>`` before ``<main>``;
@@ -43,8 +43,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RunError
+from ..render.words import word
 
-__all__ = ["CSS", "build_toc", "export_html", "external_resources", "page", "scrub_paths"]
+__all__ = ["CSS", "build_toc", "export_html", "external_resources", "page", "page_css",
+           "scrub_paths"]
 
 #: Output mime types never published.
 DROPPED_MIMES = ("application/javascript", "text/javascript",
@@ -54,91 +56,28 @@ DROPPED_MIMES = ("application/javascript", "text/javascript",
 #: Cell tags whose cells are left out of the page.
 DROPPED_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
 
-_WORDS = {
-    "nl": {"toc": "Inhoud", "banner": "Niet voor publicatie: de publicatieregels zijn "
-                                      "uitgeschakeld, alle aantallen worden getoond, ook die "
-                                      "op heel weinig respondenten rusten.",
-           "made": "Gemaakt met image_synth."},
-    "en": {"toc": "Contents", "banner": "Not for publication: the publication rules are "
-                                        "switched off, every number is shown, also those "
-                                        "resting on very few respondents.",
-           "made": "Made with image_synth."},
-}
+#: Where the page CSS lives (package data, also shown in JupyterLab by the table renderer).
+CSS_FILE = ("data", "css", "page.css")
 
-CSS = """
-:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0;
-  --accent: #0b5cad; --warn-bg: #fff1e5; --warn: #9a3412; --row: #f6f8fa; }
-* { box-sizing: border-box; }
-html { font-size: 16px; }
-body { margin: 0; color: var(--fg); background: #fff; line-height: 1.5;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  "Noto Sans", "Liberation Sans", sans-serif; }
-.isx-page { display: grid; grid-template-columns: minmax(12rem, 16rem) minmax(0, 60rem);
-  gap: 2.5rem; max-width: 80rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
-.isx-page-index { grid-template-columns: minmax(0, 60rem); justify-content: center; }
-.isx-toc { position: sticky; top: 1rem; align-self: start; font-size: .9rem;
-  border-right: 1px solid var(--line); padding-right: 1rem; }
-.isx-toc h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .06em;
-  color: var(--muted); margin: 0 0 .5rem; }
-.isx-toc ol { list-style: none; margin: 0; padding: 0; }
-.isx-toc ol ol { padding-left: .9rem; font-size: .85rem; }
-.isx-toc li { margin: .25rem 0; }
-.isx-toc a, .isx-index a { color: var(--accent); text-decoration: none; }
-.isx-toc a:hover, .isx-index a:hover { text-decoration: underline; }
-main { min-width: 0; }
-h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .25rem; }
-h2 { font-size: 1.4rem; margin: 2.2rem 0 .6rem; padding-bottom: .3rem;
-  border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
-.isx-subtitle { color: var(--muted); margin: 0 0 1rem; font-size: 1.05rem; }
-.isx-banner { background: var(--warn-bg); color: var(--warn); border: 1px solid #f5c8a6;
-  border-radius: 6px; padding: .6rem .9rem; font-weight: 600; }
-.isx-banner-page { grid-column: 1 / -1; margin: 0; }
-.isx-notebook-only { display: none; }
-.isx-note, .isx-pending-note { color: var(--muted); font-size: .92rem; }
-.isx-pending-note { font-style: italic; }
-table { border-collapse: collapse; margin: .75rem 0 1rem; font-size: .92rem;
-  font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid var(--line); padding: .35rem .7rem; text-align: left;
-  vertical-align: top; }
-thead th { border-bottom: 2px solid var(--fg); font-weight: 600; }
-tbody tr:nth-child(even) { background: var(--row); }
-td.isx-num, td.isx-suppressed { text-align: right; }
-table.isx-matrix, table.joint-display { display: block; overflow-x: auto; font-size: .85rem; }
-table.joint-display td { min-width: 5rem; }
-table.joint-display td:nth-child(8) { min-width: 18rem; font-size: .8rem; }
-td.conv-agreement { background: #d9f0d3; }
-td.conv-partial_agreement { background: #fff7bc; }
-td.conv-dissonance { background: #fddbc7; }
-td.conv-silence { color: var(--muted); }
-table.cmo td { width: 33%; }
-figure.isx-figure img { max-width: 100%; height: auto; }
-td.isx-suppressed { color: var(--muted); }
-tbody th { font-weight: 400; }
-tr.isx-parent th[scope=row] { font-weight: 600; }
-tr.isx-level-0.isx-parent th[scope=row] { font-weight: 700; }
-tr.isx-level-1.isx-child th[scope=row] { padding-left: 1.5rem; }
-tr.isx-level-2.isx-child th[scope=row] { padding-left: 2.5rem; }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono",
-  monospace; font-size: .85em; }
-dl.isx-facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
-dl.isx-facts dt { font-weight: 600; }
-dl.isx-facts dd { margin: 0; }
-figure { margin: 1rem 0; }
-img { max-width: 100%; height: auto; }
-figcaption { color: var(--muted); font-size: .9rem; }
-.jp-OutputArea-output pre { white-space: pre-wrap; }
-footer { color: var(--muted); font-size: .85rem; margin-top: 3rem;
-  border-top: 1px solid var(--line); padding-top: .75rem; }
-.isx-skip { position: absolute; left: -999px; }
-.isx-skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
-@media (max-width: 60rem) {
-  .isx-page { grid-template-columns: 1fr; padding: 1rem; }
-  .isx-toc { position: static; border-right: 0; border-bottom: 1px solid var(--line);
-    padding: 0 0 1rem; }
-}
-@media print { .isx-toc { display: none; } .isx-page { display: block; } }
-"""
+
+@functools.lru_cache(maxsize=1)
+def page_css() -> str:
+    """The page CSS (``image_synth/data/css/page.css``), read once."""
+    from importlib import resources
+
+    return resources.files("image_synth").joinpath(*CSS_FILE).read_text(encoding="utf-8")
+
+
+#: The page CSS as one string (what :func:`page_css` returns); read on first use.
+CSS: str
+
+
+def __getattr__(name: str) -> str:
+    # ``CSS`` is read on first use, not at import (``from .html import CSS`` works too)
+    if name == "CSS":
+        return page_css()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Our template on top of nbconvert's lab template: our own <head> (no lab CSS, no
 # require.js, MathJax, mermaid or widget scripts), a TOC slot, alt text on images.
@@ -227,11 +166,11 @@ def export_html(nb: Any, *, lang: str = "nl", title: str, publish: bool = True,
     nb = _clean(nb)
     exporter = _exporter()
     exporter.language_code = lang
-    words = _WORDS[lang]
     resources = {"metadata": {"name": title},
-                 "image_synth": {"title": title, "css": CSS, "publish": publish,
-                                 "banner": words["banner"], "made": words["made"],
-                                 "skip": "Naar de inhoud" if lang == "nl" else "Skip to content"}}
+                 "image_synth": {"title": title, "css": page_css(), "publish": publish,
+                                 "banner": word("html_banner", lang),
+                                 "made": word("html_made", lang),
+                                 "skip": word("html_skip", lang)}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     # cell ids say nothing to a reader and would tie the page to the notebook's edits
     body = re.sub(r' id="cell-id=[^"]*"', "", body)
@@ -263,8 +202,8 @@ def build_toc(body: str, *, lang: str = "nl") -> str:
             entries.append((level, anchor, text))
     if not entries:
         return ""
-    out = [f'<nav class="isx-toc" aria-label="{_WORDS[lang]["toc"]}">',
-           f'<h2>{_WORDS[lang]["toc"]}</h2>', "<ol>"]
+    toc = htmllib.escape(word("html_toc", lang))
+    out = [f'<nav class="isx-toc" aria-label="{toc}">', f"<h2>{toc}</h2>", "<ol>"]
     li_open = sub_open = False
     for level, anchor, text in entries:
         link = f'<a href="#{anchor}">{text}</a>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,25 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextmanager
+def chromium():
+    """Headless Chromium through playwright; the test is skipped when either is missing."""
     sync_api = pytest.importorskip("playwright.sync_api")
     executable = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
     if not executable:
         pytest.skip("chromium is not installed")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(executable), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Visit:

@@ -156,3 +156,20 @@ def test_figure_output_draws_a_tight_layout_figure_once(monkeypatch):
     monkeypatch.setattr(Figure, "draw", lambda self, r: (draws.append(1), original(self, r)))
     FigureOutput(fig, alt="Two bars")
     assert len(draws) == 1   # not once more for the placeholder layout engine
+
+
+def test_css_is_the_package_file_and_the_words_come_from_the_catalogue(tmp_path):
+    from importlib import resources
+
+    from image_synth.publish import html
+    from image_synth.render.words import word
+
+    css = (resources.files("image_synth") / "data" / "css" / "page.css").read_text("utf-8")
+    assert html.CSS == css and html.page_css() == css
+    assert external_resources(css) == []
+    nb, _ = _notebook(tmp_path)
+    for lang in ("nl", "en"):
+        page = export_html(nb, lang=lang, title="t", publish=False)
+        assert f"<style>{css}</style>" in page
+        for key in ("html_toc", "html_banner", "html_made", "html_skip"):
+            assert word(key, lang) in page, (lang, key)
