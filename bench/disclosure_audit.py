@@ -13,9 +13,20 @@ totals, stated as equalities (``same``) that link the two tables. Then it times:
    at once), and the audit of its result;
 3. the same audit with ``min_width=5`` (intervals of every unsettled cell).
 
-Wall times on this 2-core machine; HiGHS runs single-threaded.
+Wall and CPU times on this 2-core machine; HiGHS runs single-threaded.
 
     PYTHONPATH=. python bench/disclosure_audit.py [ITEMS]
+
+Measured (145 items, load average ~3 on the 2 shared cores; wall ~ CPU time): audit
+of table_pattern's 6,686 hidden cells 2.0 s exact in integers, 1.9 s in real values,
+4.4 s with ``min_width=5``; it finds 35 recoverable cells, 17 of them below 5.
+``protect`` on the whole system 10.1 s (7.3 s with ``prune=False``, 5,914 cells):
+5,733 hidden cells (4,224 primary), 26,275 respondents, against table_pattern's 6,686
+and 30,884; the audit of its pattern is clean (1.3 s). ``protect(min_width=5)``:
+54 s, 6,478 cells (every primary cell then needs its exact bounds at each audit).
+About 730 solves settle all 6,686 hidden cells in the exact audit (each solution
+widens the known range of every cell it moves), against 13,372 for a minimum and a
+maximum per cell.
 """
 
 from __future__ import annotations
@@ -81,9 +92,12 @@ def build(items: int, seed: int = 7):
 
 
 def timed(label, fn):
-    start = time.perf_counter()
+    """Run ``fn``; print its wall time and the CPU time of this process (the machine is
+    shared: CPU time is what the run itself costs)."""
+    start, cpu = time.perf_counter(), time.process_time()
     out = fn()
-    print(f"{label}: {time.perf_counter() - start:.2f} s")
+    print(f"{label}: {time.perf_counter() - start:.2f} s wall, "
+          f"{time.process_time() - cpu:.2f} s CPU")
     return out
 
 

@@ -401,41 +401,51 @@ class _Component:
         bad = np.flatnonzero((ax < self.lo - slack) | (ax > self.hi + slack))
         return self.origin[bad[0]] if bad.size else None
 
+    def _optimum(self, c, lb, ub):
+        """``(status, x)`` minimising ``c @ x`` in the box ``[lb, ub]``.
+
+        The LP first: an integral LP optimum is also the integer optimum, and with
+        rational data a feasible integer program is unbounded when its relaxation is.
+        Only a fractional optimum makes it solve the integer program.
+        """
+        status, x = _solve(c, self.A, self.lo, self.hi, lb, ub, np.zeros(self.n, dtype=int))
+        if status == 0 and self.integer and np.any(np.abs(x - np.round(x)) > 1e-6):
+            status, x = _solve(c, self.A, self.lo, self.hi, lb, ub,
+                               np.ones(self.n, dtype=int))
+        return status, (self._clean(x) if status == 0 else None)
+
+    def _clean(self, x):
+        return np.round(x) if self.integer else x
+
     def feasible_point(self):
-        status, x = _solve(np.zeros(self.n), self.A, self.lo, self.hi, np.zeros(self.n),
-                           self.ub, np.full(self.n, int(self.integer)))
+        status, x = self._optimum(np.zeros(self.n), np.zeros(self.n), self.ub)
         if status != 0:
             raise AnalysisError("the published cells and the equalities admit no "
                                 f"non-negative{' integer' if self.integer else ''} values "
                                 "for the hidden cells (equalities "
                                 f"{sorted(set(self.origin))[:10]} ...)")
-        return self._clean(x)
-
-    def _clean(self, x):
-        return np.round(x) if self.integer else x
+        return x
 
     def extreme(self, j, sign):
         """``x`` minimising (sign=+1) or maximising (sign=-1) cell ``j``; None: unbounded."""
         c = np.zeros(self.n)
         c[j] = sign
-        status, x = _solve(c, self.A, self.lo, self.hi, np.zeros(self.n), self.ub,
-                           np.full(self.n, int(self.integer)))
+        status, x = self._optimum(c, np.zeros(self.n), self.ub)
         if status == 3:
             return None
         if status != 0:
             raise AnalysisError(f"the solver found no solution it had found before: {status}")
-        return self._clean(x)
+        return x
 
     def explore(self, weights, lb, ub):
         """``x`` maximising ``weights @ x`` within the box ``[lb, ub]``: any feasible
         solution, one that moves many cells at once (a vertex of the box and the system).
         None when the box holds no solution the solver returns."""
-        status, x = _solve(-weights, self.A, self.lo, self.hi, lb, ub,
-                           np.full(self.n, int(self.integer)))
-        return self._clean(x) if status == 0 else None
+        status, x = self._optimum(-weights, lb, ub)
+        return x if status == 0 else None
 
 
-def _intervals(comp: _Component, base, targets, need, *, rounds: int = 8):
+def _intervals(comp: _Component, base, targets, need, *, rounds: int = 2):
     """Cells of ``targets`` (local indices) whose interval is narrower than ``need``.
 
     Returns a list of ``(local index, low, high)`` with the exact bounds of each.
@@ -703,18 +713,21 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
     2. The remaining hidden cells fall apart into connected components (cells linked by
        a relation); each is solved on its own.
     3. In each component, starting from the truth (or any feasible point), a few
-       MILPs (LPs when ``integer=False``) with a random objective (fixed seed) over the
-       unsettled cells, in a box around the truth: each optimum is a solution, and a
-       cell that two known solutions put at least the needed width apart (1 in integer
-       counts, a hair in real values, or ``min_width``) is settled as safe. A vertex
-       moves many cells at once, so a few solves settle most cells of a component.
-    4. Every cell still unsettled gets its exact maximum and minimum (one MILP/LP
-       each; each solution also widens the known range of the others). Only these
-       exact bounds make a cell reported: step 3 can make the audit faster, never
-       change its answer.
+       solves with a random objective (fixed seed) over the unsettled cells, in a box
+       around the truth: each optimum is a solution, and a cell that two known
+       solutions put at least the needed width apart (1 in integer counts, a hair in
+       real values, or ``min_width``) is settled as safe. A vertex moves many cells
+       at once, so a few solves settle most cells of a component.
+    4. Every cell still unsettled gets its exact maximum and minimum (each solution
+       also widens the known range of the others). Only these exact bounds make a cell
+       reported: step 3 can make the audit faster, never change its answer.
 
-    Solvers: :func:`scipy.optimize.milp` (HiGHS) for both the integer and the real
-    problems (``milp`` without integrality is HiGHS's LP).
+    Each solve is an LP first (:func:`scipy.optimize.milp` without integrality, i.e.
+    HiGHS's simplex). With ``integer=True`` an integral LP optimum is also the integer
+    optimum; only a fractional one (as when integrality collapses an interval the LP
+    leaves open) is solved again as an integer program (``milp`` with integrality,
+    HiGHS's branch and bound). On table-like systems almost every vertex is integral,
+    so the integer audit costs little more than the real one.
 
     Examples
     --------
@@ -814,6 +827,9 @@ def _cover(graph: _Graph, key, width: float, *, values, hidden: set, cost, upper
     hidden: ``truth + d`` is a solution of the new pattern, so ``key``'s interval holds
     both its true value and one ``width`` away.
 
+    Hidden cells cost a ten-thousandth of the cheapest shown cell per unit, so that
+    moves stay small.
+
     Returns the move ``{cell: d_c}`` of every cell that moves (its shown cells are the
     ones to hide), or None when no move exists.
     """
@@ -847,7 +863,9 @@ def _cover(graph: _Graph, key, width: float, *, values, hidden: set, cost, upper
         A = sp.csr_array((data, (ri, ci)), shape=(len(lo), 2 * m))
         truth = np.array([values[c] for c in movable])
         up = np.array([upper[c] if upper.get(c) is not None else np.inf for c in movable])
-        weights = np.array([0.0 if c in hidden else cost[c] * (1.0 + 1e-3 * i / max(m, 1))
+        shown = [cost[c] for c in movable if c not in hidden and cost[c] > 0]
+        free = 1e-4 * min(shown, default=1.0)
+        weights = np.array([free if c in hidden else cost[c] * (1.0 + 1e-3 * i / m)
                             for i, c in enumerate(movable)])
         c_obj = np.concatenate([weights, weights])
         integrality = np.full(2 * m, int(integer))
@@ -914,8 +932,8 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
         exactly recoverable; ``min_n`` asks for an interval of at least ``min_n``).
     prune
         After the pattern is found, show again each complementary cell (dearest first)
-        whose hiding turns out not to be needed: one audit of its component per cell.
-        Saves a few per cent of the hidden cells; ``False`` skips it.
+        whose hiding turns out not to be needed. Saves a few per cent of the hidden
+        cells; ``False`` skips it.
 
     Returns
     -------
@@ -939,16 +957,20 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
        lets it move far enough: a program over *moves* ``d`` of the cells on a
        neighbourhood of it (grown until a move exists), ``min sum(cost_c * |d_c|)``
        subject to ``truth + d`` satisfying every relation and the bounds and
-       ``|d_key| >= width``; hidden cells move for free. Its LP relaxation is solved
-       first, the integer program only when the LP's moves are fractional. The cells
-       that move are hidden. Hiding more cells never narrows an interval, so a move
+       ``|d_key| >= width``; hidden cells move almost for free (a ten-thousandth of
+       the cheapest shown cell per unit, which keeps moves small). Equal costs are
+       told apart by a surcharge of at most 0.1 % that grows with the key order, so
+       ties go to the first keys. Its LP relaxation is solved first, the integer
+       program only when the LP's moves are fractional. The cells that move are
+       hidden. Hiding more cells never narrows an interval, so a move
        stays valid while other cells are treated: a cell an earlier move already
        shifts far enough is skipped.
     4. Repeat from 2 until the audit is clean (one round normally suffices; the
        second audit is the check).
     5. (``prune``) Each complementary cell, dearest first (ties: last key first), is
-       shown again when the audit of the component it was hidden in stays clean
-       without it; showing a cell touches no other component.
+       shown again when the audit of the hidden cells linked to it stays clean
+       without it; showing a cell changes nothing for the cells of other components,
+       so every step keeps the whole pattern clean.
 
     This is the move-based heuristic of the cell suppression literature (Fischetti and
     Salazar-Gonzalez, 2000; the "optimal"/"modular" methods of tau-ARGUS and sdcTable
@@ -991,36 +1013,43 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
     graph = _Graph(rows, values)
     unit = 1.0 if integer else 0.0
     wide = max(float(min_width), unit)
+
+    def need(key):
+        return wide if key in primary_set else unit
+
+    def width(key):
+        return need(key) if integer else max(need(key), 1e-6)
+
+    # cells some move found so far shifts far enough: a move stays valid while the
+    # hidden cells only grow, so such a cell is protected already
+    covered: set = set()
+
+    def audit_of(keys, rows_used):
+        return _analyse(rows_used, values, keys, truth=values, upper=upper,
+                        need={k: need(k) for k in keys}, integer=integer)
+
     hidden = set(primary_set)
     for _ in range(len(values) + 1):
-        keys = sorted(hidden, key=order.__getitem__)
-        need = {k: wide if k in primary_set else unit for k in keys}
-        risks = _analyse(rows, values, keys, truth=values, upper=upper, need=need,
-                         integer=integer)
-        if not risks:
+        at_risk = audit_of(sorted(hidden, key=order.__getitem__), rows)
+        if not at_risk:
             break
-        moves: list[dict] = []       # feasible moves found: they stay feasible
-        for risk in risks:
-            width = need[risk.key] if integer else max(need[risk.key], 1e-6)
-            if any(abs(d.get(risk.key, 0.0)) >= width - 1e-9 for d in moves):
+        for risk in at_risk:
+            if risk.key in covered:
                 continue
-            move = _cover(graph, risk.key, width, values=values, hidden=hidden, cost=costs,
-                          upper=upper, order=order, integer=integer)
+            move = _cover(graph, risk.key, width(risk.key), values=values, hidden=hidden,
+                          cost=costs, upper=upper, order=order, integer=integer)
             if move is None:
                 raise AnalysisError(f"cell {risk.key!r} cannot be protected: no pattern of "
-                                    f"hidden cells lets it move by {width:g}")
-            moves.append(move)
+                                    f"hidden cells lets it move by {width(risk.key):g}")
+            covered |= {cell for cell, d in move.items() if abs(d) >= width(cell) - 1e-9}
             hidden |= set(move)
     else:  # pragma: no cover - each round protects every cell at risk
         raise AnalysisError("protect did not converge")
     if prune:
-        complementary = sorted(hidden - primary_set, key=lambda k: (-costs[k], -order[k]))
-        for key in complementary:
+        for key in sorted(hidden - primary_set, key=lambda k: (-costs[k], -order[k])):
             linked, row_ids = graph.walk(key, within=hidden)
             keys = sorted(linked - {key}, key=order.__getitem__)
-            need = {k: wide if k in primary_set else unit for k in keys}
-            if not _analyse([rows[r] for r in row_ids], values, keys, truth=values,
-                            upper=upper, need=need, integer=integer):
+            if not audit_of(keys, [rows[r] for r in row_ids]):
                 hidden.discard(key)
     return {k: PRIMARY if k in primary_set else COMPLEMENTARY
             for k in sorted(hidden, key=order.__getitem__)}

@@ -320,14 +320,32 @@ def test_recovery_by_subtraction_matches_the_rank_test_when_no_hidden_cell_is_em
 # ------------------------------------------------------------------- protect, by hand
 
 def test_protect_gives_the_single_small_cell_of_a_sum_its_cheapest_partner():
-    # t = a + b + c, a = 2 is primary; alone it is t - b - c. A partner in the sum:
-    # b (cost 1 + 8 = 9), c (11) or t (21): b is the cheapest.
-    cells = {"t": 20, "a": 2, "b": 8, "c": 10}
-    eqs = [total("t", ["a", "b", "c"])]
+    # t = a + z + b + c, a = 2 is primary; alone it is t - z - b - c. A partner in the
+    # sum: b (cost 1 + 8 = 9), c (11) or t (21): b is the cheapest. z = 0 would cost
+    # 1, but an empty cell is shown, never hidden as a partner.
+    cells = {"t": 20, "a": 2, "z": 0, "b": 8, "c": 10}
+    eqs = [total("t", ["a", "z", "b", "c"])]
     assert protect(cells, eqs, min_n=MIN_N) == {"a": "primary", "b": "complementary"}
     # the caller's cost can make another cell the one to hide
     assert protect(cells, eqs, min_n=MIN_N, cost={"b": 100}) == {
         "a": "primary", "c": "complementary"}
+
+
+def test_cells_named_primary_are_hidden_and_protected_like_small_ones():
+    # a = 12 is not small, but its base is small elsewhere: the caller names it.
+    # Its cheapest partner in t = a + b + c is b (cost 9 < 11 < 31).
+    cells = {"t": 30, "a": 12, "b": 8, "c": 10}
+    assert protect(cells, [total("t", ["a", "b", "c"])], min_n=MIN_N, primary=["a"]) == {
+        "a": "primary", "b": "complementary"}
+    with pytest.raises(AnalysisError, match="'q'"):
+        protect(cells, [], min_n=MIN_N, primary=["q"])
+
+
+def test_protect_refuses_hidden_values_and_a_bad_min_n():
+    with pytest.raises(AnalysisError, match="count >= 0"):
+        protect({"a": None}, [], min_n=MIN_N)
+    with pytest.raises(AnalysisError, match="min_n"):
+        protect({"a": 1}, [], min_n=0)
 
 
 def test_protect_hides_the_cheapest_rectangle_of_a_2x2_table():
