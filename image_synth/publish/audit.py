@@ -627,17 +627,18 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
                 if value == 0.0 or (value is None and ub[i] == 0.0):
                     continue
                 if ub[i] < max(need[hidden[i]], 1e-12):
-                    out.append(Recovered(hidden[i], value if value is not None else
-                                         (0.0 if ub[i] == 0 else None), 0.0, float(ub[i])))
+                    out.append(Recovered(hidden[i], value, 0.0, float(ub[i])))
             continue
         comp = _Component(np.array(variables), [(e[0], e[1], e[2], e[3], e[4]) for e in crow],
                           ub, integer)
         if x_true is not None:
             base = x_true[comp.vars]
             bad = comp.violated(base)
-            if bad is not None or np.any(base > comp.ub + 1e-9):
-                raise AnalysisError(f"truth does not satisfy equality {bad} "
-                                    "(or an upper bound)")
+            if bad is not None:
+                raise AnalysisError(f"truth does not satisfy equality {bad}")
+            above = [hidden[g] for g, x in zip(comp.vars, base) if x > ub[g] + 1e-9]
+            if above:
+                raise AnalysisError(f"truth exceeds the upper bound of {above[:10]!r}")
             targets = [j for j in range(comp.n) if base[j] != 0.0]
         else:
             base = comp.feasible_point()

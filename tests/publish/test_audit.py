@@ -264,6 +264,9 @@ def test_bad_truth_and_bounds_are_refused():
         audit({"x": None}, [], truth={"x": -2})
     with pytest.raises(AnalysisError, match="'y'"):
         audit({"x": None}, [], upper={"y": 3})
+    with pytest.raises(AnalysisError, match="upper bound of \\['a'\\]"):
+        audit({"a": None, "b": None, "t": 9}, [total("t", ["a", "b"])],
+              truth={"a": 5, "b": 4}, upper={"a": 4})
 
 
 def test_truth_that_breaks_an_equality_is_refused():
