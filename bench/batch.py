@@ -73,14 +73,25 @@ def naive_loop(study: Path, scopes: list[tuple[str, str]], wave: int, lang: str,
 def floor(study: Path, scopes: list[tuple[str, str]], wave: int, lang: str) -> float:
     """Mean seconds per supplement: the section calls in this process, no kernel."""
     from image_synth.render import sections
+    from image_synth.results import compute
 
     def one(scope: str, value: str) -> None:
-        data = sections.prepare(str(study), scope=scope, scope_value=value, wave=wave)
-        parts = [sections.title(data, lang=lang, publish=True)._repr_html_()]
-        parts += [getattr(sections, name)(data, lang=lang, publish=True)._repr_html_()
+        results = compute(str(study), scope=scope, scope_value=value, wave=wave)
+        parts = [sections.title(results, lang=lang)._repr_html_()]
+        parts += [getattr(sections, name)(results, lang=lang)._repr_html_()
                   for name in sections.SECTIONS]
-        sections.run_info(data, publish=True)
+        results.run_info()
 
+    # the disclosure plan is decided once per batch, as the runner does
+    import os
+    import tempfile
+
+    from image_synth.disclosure.plan import CACHE_ENV, precompute
+    from image_synth.study.load import load_study
+
+    cache = tempfile.mkdtemp(prefix="isx-bench-cache-")
+    precompute(load_study(str(study)), wave, cache)
+    os.environ[CACHE_ENV] = cache
     one(*scopes[0])  # imports and first-call costs out of the way
     started = time.perf_counter()
     for scope, value in scopes:
@@ -95,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from image_synth.publish.runner import plan_scopes, run_supplements
-    from image_synth.render.sections import latest_wave
+    from image_synth.study.fingerprint import latest_wave
     from image_synth.study.load import load_study
 
     study = study_path()

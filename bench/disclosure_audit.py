@@ -6,10 +6,10 @@ Builds ``ITEMS`` hierarchical tables (one per survey item), each nation > 4 situ
 in pairs answered by the same respondents, so the two items of a pair have the same row
 totals, stated as equalities (``same``) that link the two tables. Then it times:
 
-1. :func:`image_synth.publish.audit.audit` (exact recovery, integer counts, with the
-   true values) of today's pattern, :func:`~image_synth.publish.disclosure.table_pattern`
+1. :func:`image_synth.disclosure.audit.audit` (exact recovery, integer counts, with the
+   true values) of today's pattern, :func:`~image_synth.disclosure.rules.table_pattern`
    per item — about 5,000 hidden cells — and the cells it finds;
-2. :func:`~image_synth.publish.audit.protect` on the whole system (all items and links
+2. :func:`~image_synth.disclosure.audit.protect` on the whole system (all items and links
    at once), and the audit of its result;
 3. the same audit with ``min_width=5`` (intervals of every unsettled cell).
 
@@ -35,8 +35,8 @@ import random
 import sys
 import time
 
-from image_synth.publish.audit import audit, protect, same, table_system
-from image_synth.publish.disclosure import table_pattern
+from image_synth.disclosure.audit import audit, protect, same, table_system
+from image_synth.disclosure.rules import table_pattern
 
 ITEMS = int(sys.argv[1]) if len(sys.argv) > 1 else 145
 SMALL = (0, 0, 1, 1, 2, 3, 4, 5, 6, 8, 10, 14, 20, 30)

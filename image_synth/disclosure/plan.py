@@ -8,18 +8,22 @@ whole hierarchy at once, and each page shows its rows of that one decision
 offices do it:
 
 1. **Answer categories collapsed.** When the full table would hide cells on the national
-   row or more than a quarter of the situation rows, adjacent answers are combined
-   (1–2 / 3 / 4–5 of a five-point scale; 1–3 / 4 / 5–7 of seven points; the non-numeric
-   answers such as "don't know" stay apart), and the collapsed design is kept if it
-   hides a smaller share of the national row (then of all rows). All items of one table
-   get the same design, and every page uses it, so the pages stay one system.
+   row or more than a quarter of the situation rows, adjacent answers are combined: first
+   into lower, middle and upper parts (1–2 / 3 / 4–5 of a five-point scale, 1–3 / 4 / 5–7
+   of seven points), then into the two highest answers against the rest (1–3 / 4–5);
+   the non-numeric answers such as "don't know" stay apart. The finest design whose
+   national row hides at most a quarter of its cells is used (if none does, the one that
+   hides least). All items of one table get the same design, and every page uses it, so
+   the pages stay one system.
 2. **A level dropped.** The national response table leaves out the regions when showing
    them would hide more than a quarter of its cells (they are on their situation's page).
 
 Only then are cells hidden: primary cells hold 1 to k − 1 respondents; complementary
-cells are hidden so that no primary cell can be recovered by subtraction along a row
-(answers add up to the total) or down the hierarchy (children add up to their parent,
-column by column) — :func:`image_synth.disclosure.rules.hierarchy_pattern`.
+cells are hidden so that no hidden cell can be recovered from the whole linear system a
+reader has — rows add up to their total, children to their parent column by column, and
+an item's number asked is the response table's count of those its rule selects —
+:func:`image_synth.disclosure.audit.protect`, with hiding pushed down the hierarchy
+(a national cell is hidden only when it is small itself, if that protects everything).
 """
 
 from __future__ import annotations
@@ -31,14 +35,15 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from ..errors import AnalysisError
 from ..results.scope import NATIONAL, Hierarchy, hierarchy
-from .rules import hierarchy_pattern
 
 if TYPE_CHECKING:
     from ..study.load import Study
     from ..study.models import Instrument
 
-__all__ = ["Plan", "Design", "TablePlan", "plan", "collapse_groups", "MAX_HIDDEN_SHARE"]
+__all__ = ["Plan", "Design", "TablePlan", "plan", "precompute", "cache_key", "collapse_groups",
+           "MAX_HIDDEN_SHARE", "CACHE_ENV"]
 
 #: A table that would hide more than this share of its cells is redesigned first.
 MAX_HIDDEN_SHARE = 0.25
@@ -66,9 +71,13 @@ class TablePlan:
         return self.states.get((node, j), "")
 
 
-def collapse_groups(codes: Sequence[int], non_numeric: Sequence[int]) -> tuple[tuple[int, ...], ...]:
-    """Adjacent answers combined: the lower and upper thirds of an ordered scale
-    (a middle answer stays on its own), each non-numeric answer on its own.
+def collapse_groups(codes: Sequence[int], non_numeric: Sequence[int], *, level: int = 1
+                    ) -> tuple[tuple[int, ...], ...]:
+    """Adjacent answers combined, each non-numeric answer on its own.
+
+    ``level=1``: the lower and upper parts of an ordered scale, a middle answer on its
+    own (1–2 / 3 / 4–5). ``level=2``: the two highest answers against the rest (the
+    "top two" split: 1–3 / 4–5).
 
     >>> collapse_groups([1, 2, 3, 4, 5], [9])
     ((1, 2), (3,), (4, 5), (9,))
@@ -76,11 +85,15 @@ def collapse_groups(codes: Sequence[int], non_numeric: Sequence[int]) -> tuple[t
     ((1, 2, 3), (4,), (5, 6, 7))
     >>> collapse_groups([1, 2, 3, 4], [9])
     ((1, 2), (3, 4), (9,))
+    >>> collapse_groups([1, 2, 3, 4, 5], [9], level=2)
+    ((1, 2, 3), (4, 5), (9,))
     """
     scale = [c for c in codes if c not in set(non_numeric)]
     k = len(scale)
     if k < 4:
         groups = [(c,) for c in scale]
+    elif level == 2:
+        groups = [tuple(scale[:-2]), tuple(scale[-2:])]
     else:
         side = k // 2 if k % 2 == 0 else (k - 1) // 2
         groups = [tuple(scale[:side])]
@@ -97,18 +110,54 @@ def _membership(column: pd.Series, values: Sequence) -> np.ndarray:
     return ((ids[:, None] == where) & (where >= 0)).astype(np.int64)
 
 
-def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int
-             ) -> dict[tuple[tuple, int], str]:
-    """Hidden cells of a hierarchical table with their state."""
-    cells = {(k, j): v for k, values in counts.items() for j, v in enumerate(values)}
-    rows = [((k, 0), [(k, j) for j in range(1, len(v))]) for k, v in counts.items()
-            if len(v) > 1]
-    width = max((len(v) for v in counts.values()), default=0)
-    columns = [((p, j), [(c, j) for c in children])
-               for p, children in constraints for j in range(width)]
-    hidden = hierarchy_pattern(cells, rows + columns, min_n=min_n)
-    return {cell: "primary" if 0 < cells[cell] < min_n else "complementary"
-            for cell in hidden}
+#: How much dearer it is to hide a cell of each level than a region's: hiding is pushed
+#: down the hierarchy, so the pages most people read (nation, situations) hide least.
+LEVEL_COST = {"national": 100.0, "situation": 10.0, "region": 1.0, "sector": 1.0}
+
+
+def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
+             linked: tuple[dict, list, dict] | None = None) -> dict[tuple[tuple, int], str]:
+    """Hidden cells of a hierarchical table with their state, decided on the whole linear
+    system of the table (rows add up to their total, children to their parent, column by
+    column) by :func:`image_synth.disclosure.audit.protect`: no hidden non-zero cell can
+    be recovered exactly, every primary cell has at least two possible values.
+
+    ``linked`` adds another table's cells, equalities and states (the response table,
+    whose counts are the items' numbers asked): its hidden cells stay hidden, its shown
+    cells are never hidden for this table.
+    """
+    from .audit import protect, table_system
+
+    cells, equalities = table_system(counts, constraints)
+    cost = {key: (1.0 + value) * LEVEL_COST.get(key[0][0], 1.0) for key, value in cells.items()}
+    primary = []
+    if linked is not None:
+        other_cells, other_equalities, other_states = linked
+        cells.update(other_cells)
+        equalities = equalities + other_equalities
+        for key in other_cells:
+            if key in other_states:
+                primary.append(key)
+            else:
+                cost[key] = float("inf")
+    # the national row is hidden only where it must be (its own small cells): first try
+    # with its other cells out of reach, then, if that cannot protect every cell, at a cost
+    small = [key for key in counts.get(NATIONAL, []) and
+             [(NATIONAL, j) for j in range(1, len(counts[NATIONAL]))]
+             if 0 < cells[key] < min_n]
+    lone = len(small) == 1  # one small count in the national row needs a partner there
+    national = {key: float("inf") for key in cost
+                if key[0] == NATIONAL and not 0 < cells[key] < min_n
+                and not (lone and key[1] > 0)}
+    try:
+        states = protect(cells, equalities, min_n=min_n, primary=primary,
+                         cost={**cost, **national})
+    except AnalysisError:
+        states = protect(cells, equalities, min_n=min_n, primary=primary, cost=cost)
+    own = {key: state for key, state in states.items() if key in counts or
+           (isinstance(key, tuple) and len(key) == 2 and key[0] in counts)}
+    return {key: "primary" if 0 < cells[key] < min_n else "complementary"
+            for key in own}
 
 
 class Plan:
@@ -147,20 +196,27 @@ class Plan:
             full = {item: self._item_plan(item, given[item], self._full(item)) for item in items}
             chosen = full
             if any(self._too_much_hidden(p) for p in full.values()):
-                collapsed = {}
-                for item in items:
-                    rs = inst.response_set(inst.item(item).response_set)
-                    if not rs.ordered:
-                        break
-                    design = Design(collapse_groups([c.code for c in rs.codes],
-                                                    [c.code for c in rs.codes if c.non_numeric]),
-                                    collapsed=True)
-                    if len(design.columns) == len(full[item].design.columns):
-                        break
-                    collapsed[item] = self._item_plan(item, given[item], design)
-                else:
-                    if _score(collapsed.values()) < _score(full.values()):
-                        chosen = collapsed
+                # coarser designs in turn: the finest whose national row hides at most a
+                # quarter of its cells wins; if none does, the one that hides least
+                candidates = [full]
+                for level in (1, 2):
+                    designs = {}
+                    for item in items:
+                        rs = inst.response_set(inst.item(item).response_set)
+                        if not rs.ordered:
+                            break
+                        design = Design(collapse_groups(
+                            [c.code for c in rs.codes],
+                            [c.code for c in rs.codes if c.non_numeric], level=level),
+                            collapsed=True)
+                        if len(design.columns) == len(full[item].design.columns):
+                            break
+                        designs[item] = self._item_plan(item, given[item], design)
+                    else:
+                        candidates.append(designs)
+                fitting = [c for c in candidates if _score(c.values())[0] <= MAX_HIDDEN_SHARE]
+                chosen = fitting[0] if fitting else min(
+                    candidates, key=lambda c: _score(c.values()))
             self._tables[key] = chosen  # type: ignore[assignment]
         return self._tables[key]  # type: ignore[return-value]
 
@@ -184,6 +240,16 @@ class Plan:
         given = asked[:, None] & (values[:, None] == np.asarray(codes, dtype="float64"))
         return codes, given.astype(np.int64)
 
+    def _missing(self, item: str) -> bool:
+        """Whether some respondents who were asked ``item`` left it unanswered."""
+        from ..quant.distributions import asked_mask
+
+        if not len(self.survey):
+            return False
+        asked = asked_mask(self.survey, self.study.instrument.item(item),
+                           self.study.instrument).to_numpy()
+        return bool((asked & self.survey[item].isna().to_numpy()).any())
+
     def _item_plan(self, item: str, given: tuple[list[int], np.ndarray], design: Design
                    ) -> TablePlan:
         codes, answers = given
@@ -194,8 +260,37 @@ class Plan:
         columns = np.column_stack([per_code[:, [index[c] for c in group]].sum(axis=1)
                                    for group in design.columns])
         counts = {k: [int(row.sum()), *map(int, row)] for k, row in zip(self._order, columns)}
-        states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n)
+        states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n,
+                          linked=self._response_link(item, counts))
         return TablePlan(design, counts, states)
+
+    def _response_link(self, item: str, counts: dict[tuple, list[int]]):
+        """The response table's cells and equalities, and one equality per node saying
+        that the item's number asked is the response table's count of those its asked
+        rule selects (everyone, or the answers of the status item it names); ``None``
+        when the rule names another item."""
+        inst = self.study.instrument
+        status = inst.items_in_block("status")
+        status_id = status[0].id if status else None
+        rule = inst.asked_rule(inst.item(item).asked)
+        if rule.item is not None and rule.item != status_id:
+            return None
+        if self._missing(item):
+            return None  # asked = answered + unanswered, and the unanswered are not shown
+        response = self.response(status_id)
+        columns = [0] if rule.item is None else [
+            j for j, group in enumerate(response.design.columns, start=1)
+            if set(group) <= set(rule.values)]
+        from .audit import table_system, total
+
+        cells, equalities = table_system(response.counts, self.hierarchy.constraints(
+            sectors=True))
+        cells = {("response", key): value for key, value in cells.items()}
+        equalities = [_prefixed(eq, "response") for eq in equalities]
+        for node in counts:
+            equalities.append(total((node, 0), [("response", (node, j)) for j in columns]))
+        states = {("response", key): state for key, state in response.states.items()}
+        return cells, equalities, states
 
     def _too_much_hidden(self, table: TablePlan) -> bool:
         """Hidden cells on the national row, or more than a quarter of the situation
@@ -239,6 +334,15 @@ class Plan:
         return not cells or sum(map(bool, cells)) / len(cells) <= MAX_HIDDEN_SHARE
 
 
+def _prefixed(equality, prefix: str):
+    """An equality of :func:`~image_synth.disclosure.audit.table_system` with its cell keys
+    under ``prefix`` (so two tables' cells never share a key)."""
+    lhs, rhs, *rest = equality
+    def move(side):
+        return {(prefix, k): v for k, v in side.items()} if isinstance(side, dict) else side
+    return (move(lhs), move(rhs), *rest)
+
+
 def _national():
     from ..results.scope import Scope
 
@@ -266,8 +370,81 @@ def _hidden_share(tables) -> float:
     return hidden / total if total else 0.0
 
 
+#: Environment variable naming a folder where plans are kept between processes (the batch
+#: runner sets it to ``<out>.private/cache``); a notebook run alone computes its own.
+CACHE_ENV = "IMAGE_SYNTH_CACHE"
+
+
 def plan(study: "Study", wave: int) -> Plan:
-    """The study's plan for ``wave`` (made once per study object and wave)."""
+    """The study's plan for ``wave``: made once per study object and wave, and read from
+    the batch's cache when the runner made it already (:func:`cache_key`)."""
     from ..results.memo import memo
 
-    return memo(study, ("plan", int(wave)), lambda: Plan(study, wave))
+    def make() -> Plan:
+        made = Plan(study, wave)
+        cached = _cache_file(study, wave)
+        if cached is not None and cached.is_file():
+            import pickle
+
+            try:
+                made._tables = pickle.loads(cached.read_bytes())
+            except Exception:  # a damaged cache is recomputed, never trusted
+                made._tables = {}
+        return made
+
+    return memo(study, ("plan", int(wave)), make)
+
+
+def cache_key(study: "Study", wave: int) -> str:
+    """What a plan depends on: the package version, every input file's hash, the wave and
+    the study's k (a changed input gives another key)."""
+    import hashlib
+    import json
+
+    from .. import __version__
+    from ..study.fingerprint import input_hashes
+
+    text = json.dumps({"version": __version__, "inputs": input_hashes(study.root),
+                       "wave": int(wave), "min_n": study.min_n}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _cache_file(study: "Study", wave: int):
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return None
+    return Path(folder) / f"plan-{cache_key(study, wave)}.pickle"
+
+
+def precompute(study: "Study", wave: int, folder) -> None:
+    """Decide every table of ``wave`` once and keep the decisions in ``folder`` for the
+    notebooks of a batch (each loads them instead of deciding again; same result)."""
+    import os
+    import pickle
+    from pathlib import Path
+
+    from ..atomic import write_atomic
+    from ..results.compute import compute
+
+    made = plan(study, wave)
+    results = compute(study, wave=wave)
+    blocks = dict.fromkeys(i.block for i in study.instrument.items)
+    for block in blocks:
+        for items in results.table_items(block).values():
+            made.answers(items)
+    status = study.instrument.items_in_block("status")
+    made.response(status[0].id if status else None)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    try:
+        write_atomic(_cache_file(study, wave), pickle.dumps(made._tables, protocol=4))
+    finally:
+        if previous is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = previous

@@ -7,7 +7,7 @@ package needs no template files) and then post-processes the page:
 * **no code, prompts, errors or stderr**: ``exclude_input``, ``exclude_input_prompt``,
   ``exclude_output_prompt``; error outputs, ``stderr`` streams, JavaScript and widget
   outputs, the ``parameters``/``injected-parameters`` cells and the run-info record
-  (:data:`image_synth.publish.runner.RUN_INFO_MIME`) are removed before export, and
+  (:data:`image_synth.publish.run_info.RUN_INFO_MIME`) are removed before export, and
   so is every code cell left without output;
 * **offline**: the page has no ``<script>`` at all (the template drops require.js,
   MathJax, mermaid and widget loaders; any script in an output is stripped), no
@@ -284,7 +284,7 @@ def external_resources(text: str) -> list[str]:
 
 def _clean(nb: Any) -> Any:
     """A copy without the cells and outputs that are never published."""
-    from .runner import RUN_INFO_MIME
+    from .run_info import RUN_INFO_MIME
 
     nb = copy.deepcopy(nb)
     cells = []

@@ -208,7 +208,15 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
                                 publish=publish, parameters=parameters)
     scrub = [str(loaded.root.resolve()), str(out_dir), str(private), str(staging),
              str(Path.cwd())]
+    from ..disclosure.plan import CACHE_ENV, precompute
+
+    cache = private / "cache"
+    previous_cache = os.environ.get(CACHE_ENV)
     try:
+        # the disclosure decisions depend on the whole study: made once here, read by
+        # every notebook of the batch (a notebook run alone makes the same ones itself)
+        precompute(loaded, wave, cache)
+        os.environ[CACHE_ENV] = str(cache)
         outcomes = execute(jobs_list, notebook=nb_path, staging=staging,
                            failed_dir=private / "failed", warm=warm, jobs=jobs,
                            lang=lang, publish=publish, scrub=scrub, progress=progress,
@@ -228,6 +236,10 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
                       staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if previous_cache is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = previous_cache
     return outcomes
 
 

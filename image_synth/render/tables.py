@@ -9,6 +9,7 @@ functions only format.
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -234,13 +235,15 @@ def association_table(results: "ScopeResults", lang: str) -> Table | None:
                 row.append(Cell(""))
                 continue
             row.append(stat_cell(f"{number(r.rho, lang)}<br><small>"
-                                 f"{fmt_interval(r.ci_low, r.ci_high, lang)}; n = "
+                                 f"{fmt_interval(r.ci_low, r.ci_high, lang)}<br>n = "
                                  f"{integer(r.n, lang)}</small>", r.hidden, min_n=k, lang=lang))
         rows.append(Row(html.escape(scale_label(study, predictor, lang)), row))
     notes = [word("association_note", lang, k=k)]
     notes += hidden_notes(_notes_of(rows, stats=set(range(len(outcomes)))), min_n=k, lang=lang)
     return Table(f"associations-{results.scope.kind}",
-                 [word("factor", lang), *(scale_label(study, o, lang) for o in outcomes)],
+                 [word("factor", lang), *(textwrap.shorten(scale_label(study, o, lang), 34,
+                                                           placeholder="…")
+                                          for o in outcomes)],
                  rows, kind="isx-matrix", caption=word("association_caption", lang),
                  notes=notes)
 

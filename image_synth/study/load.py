@@ -22,8 +22,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import columns as C
 from ..errors import DataValidationError, Problem, StudyError
-from .models import (Codebook, Instrument, StudyConfig, load_yaml_model, model_problems,
-                     read_yaml)
+from ..validate import survey_file_problems
+from .models import (Codebook, Instrument, StudyConfig, crosswalk_problems, load_yaml_model,
+                     model_problems, read_yaml)
 
 __all__ = ["load_study", "Study", "example_study_path", "MetaInference"]
 
@@ -199,9 +200,10 @@ def load_study(path: str | Path | None = None) -> Study:
     if instrument is None:
         raise DataValidationError(problems)
     if codebook is not None:
-        problems += _crosswalk_problems(codebook, instrument, config.codebook)
+        problems += crosswalk_problems(codebook, instrument, file=config.codebook)
 
     survey = _read_survey_waves(config, root, instrument, attempt)
+    problems += survey_file_problems(survey, study=config)
     sources = _read_sources(config, root, attempt)
     known = set(sources[C.SOURCE_ID]) if config.sources else None
     segments, attributes = _read_segment_files(config, root, codebook, known, attempt)
@@ -251,22 +253,6 @@ def _read_codebook(path: Path, *, file: str) -> Codebook:
             value=path.name, expected="a codebook YAML, or a .qdc codebook exported from the "
             "QDA program (REFI-QDA codebook export)")])
     return load_yaml_model(Codebook, path, file=file)
-
-
-def _crosswalk_problems(codebook: Codebook, instrument: Instrument, file: str) -> list[Problem]:
-    scales = {s.id for s in instrument.scales}
-    items = {i.id for i in instrument.items}
-    problems = []
-    for n, code in enumerate(codebook.codes):
-        for link in code.links:
-            kind, _, target = link.partition(":")
-            known = scales if kind == "scale" else items
-            if target not in known:
-                problems.append(Problem(file=file, row=f"codes.{n} ({code.id})", column="links",
-                                        value=link, message=f"crosswalk target is not a "
-                                        f"{kind} of the instrument",
-                                        expected="one of " + ", ".join(sorted(known))))
-    return problems
 
 
 def _read_survey_waves(config, root, instrument, attempt) -> pd.DataFrame:

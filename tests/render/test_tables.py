@@ -160,3 +160,38 @@ def test_likert_figures_have_alt_text_and_a_caption_with_n(example):
     section = S.mechanisms(results, lang="nl")
     figures = section.figures
     assert figures and all(f.alt and f.caption and "n = 59" in f.caption for f in figures)
+
+
+def _least_hidden(cells: list[tuple[int, ...]], k: int) -> int:
+    """The fewest cells any pattern must hide in rows of counts that add up to a shown
+    total: every count of 1 to k - 1, and a partner where a row has only one such."""
+    least = 0
+    for row in cells:
+        small = sum(1 for v in row if 0 < v < k)
+        least += small + (1 if small == 1 else 0)
+    return least
+
+
+def test_no_national_table_hides_more_than_a_quarter_unless_it_must(example):
+    """Every national answer table and the response table hide at most a quarter of
+    their cells, or no more than the least any pattern could hide in the chosen design
+    (some tables have a small count in every row: the trust and equality scales, the
+    conditions, whose 'don't know' is 1 or 2 schools nationally)."""
+    results = compute(example, wave=2023)
+    k = results.min_n
+    tables = {}
+    for block in dict.fromkeys(i.block for i in example.instrument.items):
+        for key, items in results.table_items(block).items():
+            dist = results.distribution(items)
+            rows = [tuple(part.sort_values("column")["count"])[1:]
+                    for _, part in dist.groupby("item", sort=False)]
+            hidden = int((dist["hidden"] != "").sum())
+            tables[f"{block}:{key}"] = (hidden, len(dist), _least_hidden(rows, k))
+    response = results.response
+    rows = [tuple(part.sort_values("column")["value"])[1:]
+            for _, part in response.groupby("node", sort=False)]
+    tables["response"] = (int((response["hidden"] != "").sum()), len(response),
+                          _least_hidden(rows, k))
+    over = {name: t for name, t in tables.items() if t[0] > max(t[1] / 4, t[2])}
+    assert over == {}
+    assert tables["response"][0] <= tables["response"][1] / 4

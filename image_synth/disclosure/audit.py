@@ -1,6 +1,6 @@
 """Audit a suppression pattern against every linear relation a reader knows, and protect.
 
-:mod:`image_synth.publish.disclosure` protects each additive constraint on its own
+:mod:`image_synth.disclosure.rules` protects each additive constraint on its own
 (``parent = sum(children)``). A reader who combines several constraints — the rows,
 the columns and the levels of a hierarchy, an item's ``n`` repeated in another table, a
 published mean — solves a linear system, and that system can pin down a hidden cell
@@ -200,7 +200,7 @@ def table_system(rows: Mapping[Any, Sequence[float]],
                  parents: Sequence[tuple[Any, Sequence[Any]]]
                  ) -> tuple[dict[tuple[Any, int], float], list[Equality]]:
     """Cells and equalities of a hierarchical table in the shape of
-    :func:`~image_synth.publish.disclosure.table_pattern`.
+    :func:`~image_synth.disclosure.rules.table_pattern`.
 
     Parameters
     ----------

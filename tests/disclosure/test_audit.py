@@ -1,4 +1,4 @@
-"""The linear-system audit and joint suppression (image_synth.publish.audit).
+"""The linear-system audit and joint suppression (image_synth.disclosure.audit).
 
 Small systems are reasoned on paper (the reasoning is beside each test). Larger ones
 are checked against independent references written here: a dense
@@ -18,7 +18,7 @@ import pytest
 from _support import determined_cells
 
 from image_synth.errors import AnalysisError
-from image_synth.publish.audit import (
+from image_synth.disclosure.audit import (
     Recovered,
     audit,
     mean_times_n,
@@ -27,7 +27,7 @@ from image_synth.publish.audit import (
     table_system,
     total,
 )
-from image_synth.publish.disclosure import table_pattern
+from image_synth.disclosure.rules import table_pattern
 
 MIN_N = 5
 
