@@ -66,9 +66,12 @@ class TablePlan:
     design: Design
     counts: dict[tuple, list[int]]
     states: dict[tuple[tuple, int], str] = field(default_factory=dict)
-
     def state(self, node: tuple, j: int) -> str:
         return self.states.get((node, j), "")
+
+    def row_hidden(self, node: tuple) -> bool:
+        """Whether ``node``'s row of this table hides a cell."""
+        return any(self.state(node, j) for j in range(len(self.counts[node])))
 
 
 def collapse_groups(codes: Sequence[int], non_numeric: Sequence[int], *, level: int = 1
@@ -116,7 +119,8 @@ LEVEL_COST = {"national": 100.0, "situation": 10.0, "region": 1.0, "sector": 1.0
 
 
 def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
-             linked: tuple[dict, list, dict] | None = None) -> dict[tuple[tuple, int], str]:
+             linked: tuple[dict, list, dict] | None = None,
+             extra: list | None = None) -> dict[tuple[tuple, int], str]:
     """Hidden cells of a hierarchical table with their state, decided on the whole linear
     system of the table (rows add up to their total, children to their parent, column by
     column) by :func:`image_synth.disclosure.audit.protect`: no hidden non-zero cell can
@@ -124,11 +128,13 @@ def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
 
     ``linked`` adds another table's cells, equalities and states (the response table,
     whose counts are the items' numbers asked): its hidden cells stay hidden, its shown
-    cells are never hidden for this table.
+    cells are never hidden for this table. ``extra`` are more relations over the table's
+    cells (a published mean).
     """
     from .audit import protect, table_system
 
     cells, equalities = table_system(counts, constraints)
+    equalities = equalities + list(extra or [])
     cost = {key: (1.0 + value) * LEVEL_COST.get(key[0][0], 1.0) for key, value in cells.items()}
     primary = []
     if linked is not None:
@@ -260,9 +266,103 @@ class Plan:
         columns = np.column_stack([per_code[:, [index[c] for c in group]].sum(axis=1)
                                    for group in design.columns])
         counts = {k: [int(row.sum()), *map(int, row)] for k, row in zip(self._order, columns)}
-        states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n,
-                          linked=self._response_link(item, counts))
+        link = self._response_link(item, counts)
+        states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n, linked=link)
         return TablePlan(design, counts, states)
+
+    def mean_digits(self, item: str) -> dict[tuple, int]:
+        """How precisely ``item``'s mean may be shown per node: nodes whose row hides a
+        cell are listed with 2 decimals, 1, or 0 (the mean is hidden); the others show
+        two. Decided once for every mean the pages show (:meth:`_decide_means`)."""
+        if ("means",) not in self._tables:
+            self._tables[("means",)] = self._decide_means()
+        return self._tables[("means",)].get(item, {})
+
+    def _condition_tables(self) -> list[list[str]]:
+        """The condition statements whose means the pages show, per answer table (the
+        items of one response set together, as the conditions section shows them)."""
+        inst = self.study.instrument
+        groups: dict[str, list[str]] = {}
+        for spec in inst.items_in_block("condition"):
+            if spec.id in self.survey.columns and spec.multi_select is None and \
+                    inst.response_set(spec.response_set).ordered:
+                groups.setdefault(spec.response_set, []).append(spec.id)
+        return list(groups.values())
+
+    def _decide_means(self) -> dict[str, dict[tuple, int]]:
+        """Every published mean of a condition statement, decided together: a mean over a
+        row whose cells are all shown tells nothing new; the others are added one by one
+        (statement by statement; the nation first, then situations, regions) with two
+        decimals, else one, else none, each kept only while the audit of the whole
+        system — every condition table, the response table, the links, the means kept
+        so far — finds no hidden cell pinned down."""
+        from .audit import audit, table_system
+
+        shown: dict = {}
+        truth: dict = {}
+        equalities: list = []
+        todo = []
+        response_added = False
+        for items in self._condition_tables():
+            for item, table in self.answers(items).items():
+                cells, eqs = table_system(table.counts, self.hierarchy.constraints())
+                for key, value in cells.items():
+                    truth[(item, key)] = value
+                    shown[(item, key)] = None if key in table.states else value
+                equalities += [_prefixed(eq, item) for eq in eqs]
+                link = self._response_link(item, table.counts)
+                if link is not None:
+                    other_cells, other_eqs, other_states = link
+                    own = [eq for eq in other_eqs if _response_only(eq)]
+                    if not response_added:
+                        truth.update(other_cells)
+                        shown.update({k: (None if k in other_states else v)
+                                      for k, v in other_cells.items()})
+                        equalities += own
+                        response_added = True
+                    equalities += [_item_keys(eq, item) for eq in other_eqs
+                                   if not _response_only(eq)]
+                by_digits = {d: dict(self._mean_equalities(item, table.counts, table.design,
+                                                           decimals=d)) for d in (2, 1)}
+                for node in by_digits[2]:
+                    if table.row_hidden(node):
+                        todo.append((item, node, {d: _prefixed(by_digits[d][node], item)
+                                                  for d in (2, 1)}))
+        out: dict[str, dict[tuple, int]] = {}
+        kept: list = []
+        for item, node, eqs in todo:
+            out.setdefault(item, {})[node] = 0
+            for d in (2, 1):
+                if not audit(shown, equalities + kept + [eqs[d]], truth=truth):
+                    kept.append(eqs[d])
+                    out[item][node] = d
+                    break
+        return out
+
+    def _mean_equalities(self, item: str, counts: dict[tuple, list[int]], design: Design,
+                         *, decimals: int = 2) -> list:
+        """The relation each published mean of ``item`` gives a reader: the pages show the
+        mean of a condition statement (rounded to two decimals) wherever it rests on at
+        least k answers, so ``sum((code - mean) * count)`` is within ``0.005 * n`` of 0
+        over the numeric answers of that node."""
+        inst = self.study.instrument
+        spec = inst.item(item)
+        rs = inst.response_set(spec.response_set)
+        if spec.block != "condition" or not rs.ordered or design.collapsed:
+            return []
+        numeric = {c.code for c in rs.codes if not c.non_numeric}
+        columns = [(j, group[0]) for j, group in enumerate(design.columns, start=1)
+                   if group[0] in numeric]
+        out = []
+        for node, values in counts.items():
+            n = sum(values[j] for j, _ in columns)
+            if n < self.min_n:
+                continue
+            mean = round(sum(values[j] * code for j, code in columns) / n, decimals)
+            half = 0.5 * 10.0 ** -decimals
+            out.append((node, ({(node, j): code - mean for j, code in columns}, 0.0,
+                               {(node, j): half for j, _ in columns})))
+        return out
 
     def _response_link(self, item: str, counts: dict[tuple, list[int]]):
         """The response table's cells and equalities, and one equality per node saying
@@ -337,9 +437,28 @@ class Plan:
 def _prefixed(equality, prefix: str):
     """An equality of :func:`~image_synth.disclosure.audit.table_system` with its cell keys
     under ``prefix`` (so two tables' cells never share a key)."""
-    lhs, rhs, *rest = equality
     def move(side):
         return {(prefix, k): v for k, v in side.items()} if isinstance(side, dict) else side
+    return tuple(move(part) for part in equality)  # lhs, rhs and a tolerance over cells
+
+
+def _response_only(equality) -> bool:
+    """Whether every cell of an equality is a response-table cell."""
+    lhs, rhs, *_ = equality
+    keys = list(lhs) + (list(rhs) if isinstance(rhs, dict) else [])
+    return all(isinstance(k, tuple) and k[0] == "response" for k in keys)
+
+
+def _item_keys(equality, item: str):
+    """A link equality (an item's n = response cells) with the item's cells under
+    ``item`` (the response cells keep their keys)."""
+    lhs, rhs, *rest = equality
+
+    def move(side):
+        if not isinstance(side, dict):
+            return side
+        return {(k if isinstance(k, tuple) and k[0] == "response" else (item, k)): v
+                for k, v in side.items()}
     return (move(lhs), move(rhs), *rest)
 
 
@@ -437,6 +556,7 @@ def precompute(study: "Study", wave: int, folder) -> None:
             made.answers(items)
     status = study.instrument.items_in_block("status")
     made.response(status[0].id if status else None)
+    made.mean_digits("")  # decides every published mean of the wave
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     previous = os.environ.get(CACHE_ENV)

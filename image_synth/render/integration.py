@@ -84,10 +84,15 @@ def _survey_cell(r, k: int, lang: str) -> Cell:
     else:
         n_text = integer(r.n, lang)
     top = ""
-    if r.share_top2 == r.share_top2:
+    if r.share_top2 == r.share_top2 and not r.hidden_ci:  # a share would help solve too
         hi = int(r.scale_max) if r.scale_max == r.scale_max else 5
         top = f" · {html.escape(percent(r.share_top2, lang))} {hi - 1}–{hi}"
-    text = (f"{number(r.mean, lang)} {fmt_interval(r.ci_low, r.ci_high, lang)}"
+    interval = fmt_interval(r.ci_low, r.ci_high, lang)
+    if r.hidden_ci:
+        inner.append(r.hidden_ci)
+        interval = (f'<span data-hidden="{r.hidden_ci}">'
+                    f"{hidden_cell(k, r.hidden_ci, lang=lang)}</span>")
+    text = (f"{number(r.mean, lang, int(r.mean_digits))} {interval}"
             f"<br><small>n = {n_text}{top}</small>")
     previous = ""
     if r.hidden_previous:

@@ -209,9 +209,10 @@ def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
     rows = []
     for r in frame.itertuples(index=False):
         rows.append(Row(html.escape(item_label(study, r.item, lang)), [
-            stat_cell(number(r.mean, lang) or "–", r.hidden, min_n=k, lang=lang),
+            stat_cell(number(r.mean, lang, int(r.mean_digits)) or "–", r.hidden, min_n=k,
+                      lang=lang),
             stat_cell(fmt_interval(r.ci_low, r.ci_high, lang) if r.n and r.n > 1 else "–",
-                      r.hidden, min_n=k, lang=lang)]))
+                      r.hidden or r.hidden_ci, min_n=k, lang=lang)]))
     notes = [word("condition_summary_note", lang)]
     notes += hidden_notes(_notes_of(rows, stats={0, 1}), min_n=k, lang=lang)
     return Table(f"conditions-{results.scope.kind}",

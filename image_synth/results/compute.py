@@ -373,7 +373,8 @@ class ScopeResults:
         groups = self.table_items("condition", ordered=True)
         items = [i for g in groups.values() for i in g]
         if not items:
-            return pd.DataFrame(columns=[C.ITEM, C.N, C.MEAN, C.SD, "hidden", "hidden_n"])
+            return pd.DataFrame(columns=[C.ITEM, C.N, C.MEAN, C.SD, "hidden", "hidden_n",
+                                         "hidden_ci", "mean_digits"])
         out = item_summary(self.survey(), items=items, instrument=self.study.instrument)
         out = out[[C.ITEM, C.N_ASKED, C.N, C.MEAN, C.SD]].copy()
         t = _t_quantiles(out[C.N])
@@ -381,19 +382,33 @@ class ScopeResults:
         out[C.CI_LOW], out[C.CI_HIGH] = out[C.MEAN] - half, out[C.MEAN] + half
         out["hidden"] = ""
         out["hidden_n"] = ""
+        out["hidden_ci"] = ""
+        out["mean_digits"] = 2
         if self.publish:
             small = (out[C.N] > 0) & (out[C.N] < self.min_n)
-            out.loc[small, ["hidden", "hidden_n"]] = "primary"
+            out.loc[small, ["hidden", "hidden_n", "hidden_ci"]] = "primary"
             flags = {}
             for group in groups.values():
                 flags.update(self.item_hidden(group))
             siblings = self._sibling_hidden(self.wave)
+            plans = {}
+            for group in groups.values():
+                plans.update(self.plan.answers(group))
+            node = self.scope.key
             for i, r in out.iterrows():
+                table = plans[r[C.ITEM]]
+                digits = self.plan.mean_digits(r[C.ITEM]).get(node, 2)
+                out.at[i, "mean_digits"] = digits
                 if out.at[i, "hidden"]:
                     continue
-                if f"item:{r[C.ITEM]}" in siblings:
-                    out.loc[i, ["hidden", "hidden_n"]] = "complementary"
-                elif flags[r[C.ITEM]]["non_numeric"] or flags[r[C.ITEM]]["total"]:
+                if f"item:{r[C.ITEM]}" in siblings or digits == 0:
+                    out.loc[i, ["hidden", "hidden_n", "hidden_ci"]] = "complementary"
+                    continue
+                if table.row_hidden(node):
+                    # with hidden cells in the row, the interval (it holds the sd and n)
+                    # would help solve for them: only the mean, at its safe precision
+                    out.at[i, "hidden_ci"] = "complementary"
+                if flags[r[C.ITEM]]["non_numeric"] or flags[r[C.ITEM]]["total"]:
                     out.at[i, "hidden_n"] = "complementary"
         return out
 
@@ -490,10 +505,20 @@ class ScopeResults:
         display = self.joint_display_raw(quotes=quotes)
         previous = display.attrs.get("previous_wave")
         out = protect_display(display, min_n=self.min_n, publish=self.publish,
-                              extra_hidden=self._sibling_hidden(self.wave),
+                              extra_hidden=(self._sibling_hidden(self.wave)
+                                            | self._mean_hidden_rows()),
                               previous_hidden=(self._sibling_hidden(previous)
                                                if previous is not None else set()),
                               n_hidden=self._n_hidden_rows())
+        out["hidden_ci"] = ""
+        out["mean_digits"] = 2
+        if self.publish:
+            summary = self.condition_summary.set_index(C.ITEM)
+            for i, row_id in out["row_id"].items():
+                item = row_id.split(":", 1)[1] if row_id.startswith("item:") else None
+                if item in summary.index and not out.at[i, "hidden_survey"]:
+                    out.at[i, "hidden_ci"] = summary.at[item, "hidden_ci"]
+                    out.at[i, "mean_digits"] = int(summary.at[item, "mean_digits"])
         out.attrs.update(display.attrs)
         return out
 
@@ -503,6 +528,14 @@ class ScopeResults:
             return set()
         summary = self.condition_summary
         return {f"item:{i}" for i, s in zip(summary[C.ITEM], summary["hidden_n"]) if s}
+
+    def _mean_hidden_rows(self) -> set[str]:
+        """Condition rows whose mean must be hidden on this page (the plan says so)."""
+        if not self.publish:
+            return set()
+        summary = self.condition_summary
+        return {f"item:{i}" for i, s in zip(summary[C.ITEM], summary["hidden"])
+                if s == "complementary"}
 
     def _make_situation_displays(self) -> pd.DataFrame:
         """The joint display of every situation stacked (for the national heatmap), each

@@ -142,28 +142,43 @@ def test_sigkill_leaves_no_process_and_the_next_run_clears_its_staging(tmp_path,
 
 
 def test_a_second_run_into_the_same_folder_is_refused(tmp_path, cli):
+    """A run holds the lock of its output folder for as long as it writes: a second run
+    into the same folder is refused with the holder's pid, and runs once it is free.
+    The holder is a process that takes the lock as a run does and waits (a real first
+    run may finish before a second one has started on a busy machine)."""
     out = tmp_path / "site"
-    with _run(out, "--jobs", "1", "--only", "national,A", cwd=tmp_path) as first:
-        lock = tmp_path / "site.private" / "run.lock"
-        _until(lambda: lock.is_file() and lock.read_text().strip() == str(first.pid),
-               "the first run to take the lock")
+    private = tmp_path / "site.private"
+    private.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from image_synth.publish.output import locked\n"
+         f"with locked(Path({str(private)!r}), out_dir=Path({str(out)!r})):\n"
+         "    print('locked', flush=True)\n"
+         "    time.sleep(600)\n"],
+        stdout=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+    try:
+        assert holder.stdout.readline().strip() == "locked"
         second = cli("run", str(MINI), "--out", str(out), "--only", "B", "--no-progress",
                      cwd=tmp_path, timeout=120)
         assert second.returncode == 1, second.stderr
         assert second.stderr.splitlines()[0] == (
-            f"image-synth: another run (pid {first.pid}) is writing into {out}; wait for it "
+            f"image-synth: another run (pid {holder.pid}) is writing into {out}; wait for it "
             "to finish, or stop it")
         assert "Traceback" not in second.stderr and second.stdout == ""
-        _, err = first.communicate(timeout=300)
-        assert first.returncode == 0, err
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert [e["file"] for e in manifest["supplements"]] == ["national.html", "region-A.html"]
-    assert manifest["run"]["scopes"] == ["national.html", "region-A.html"]
-    assert not (out / "region-B.html").exists()
+        assert not (out / "region-B.html").exists()
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
     # the lock is free again: the refused run can run now
     third = cli("run", str(MINI), "--out", str(out), "--only", "B", "--no-progress",
                 cwd=tmp_path)
     assert third.returncode == 0, third.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["file"] for e in manifest["supplements"]] == ["region-B.html"]
 
 
 def test_a_stale_lock_of_a_dead_pid_is_taken_over(tmp_path, cli):

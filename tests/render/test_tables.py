@@ -195,3 +195,17 @@ def test_no_national_table_hides_more_than_a_quarter_unless_it_must(example):
     over = {name: t for name, t in tables.items() if t[0] > max(t[1] / 4, t[2])}
     assert over == {}
     assert tables["response"][0] <= tables["response"][1] / 4
+
+
+def test_national_condition_means_are_shown_at_a_safe_precision(example):
+    """The national means of the conditions rest on 57-59 schools; where two decimals
+    would let a reader solve for the hidden small counts of their row, one is shown
+    (the audit decides); the interval, which would help too, then goes."""
+    results = compute(example, wave=2023)
+    summary = results.condition_summary
+    assert (summary["hidden"] == "").all()
+    assert set(summary["mean_digits"]) <= {1, 2}
+    html = S.conditions(results, lang="nl").to_html()
+    for mean, digits in zip(summary["mean"], summary["mean_digits"]):
+        shown = f"{mean:.{int(digits)}f}".replace(".", ",")
+        assert shown in html
