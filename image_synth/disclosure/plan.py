@@ -256,6 +256,21 @@ class Plan:
                            self.study.instrument).to_numpy()
         return bool((asked & self.survey[item].isna().to_numpy()).any())
 
+    def full_counts(self, item: str) -> TablePlan:
+        """The item's counts in its full design, nothing hidden (publishing off)."""
+        key = ("full", item)
+        if key not in self._tables:
+            codes, answers = self._given(item)
+            design = self._full(item)
+            if self._members is None:
+                counts = {k: [0] * (1 + len(design.columns)) for k in self._order}
+            else:
+                per_code = self._members.T @ answers
+                counts = {k: [int(row.sum()), *map(int, row)]
+                          for k, row in zip(self._order, per_code)}
+            self._tables[key] = TablePlan(design, counts)
+        return self._tables[key]
+
     def _item_plan(self, item: str, given: tuple[list[int], np.ndarray], design: Design
                    ) -> TablePlan:
         codes, answers = given
@@ -285,6 +300,7 @@ class Plan:
         groups: dict[str, list[str]] = {}
         for spec in inst.items_in_block("condition"):
             if spec.id in self.survey.columns and spec.multi_select is None and \
+                    (not spec.waves or self.wave in spec.waves) and \
                     inst.response_set(spec.response_set).ordered:
                 groups.setdefault(spec.response_set, []).append(spec.id)
         return list(groups.values())
@@ -372,9 +388,12 @@ class Plan:
         inst = self.study.instrument
         status = inst.items_in_block("status")
         status_id = status[0].id if status else None
-        rule = inst.asked_rule(inst.item(item).asked)
+        spec = inst.item(item)
+        rule = inst.asked_rule(spec.asked)
         if rule.item is not None and rule.item != status_id:
             return None
+        if spec.waves and self.wave not in spec.waves:
+            return None  # not asked in this wave
         if self._missing(item):
             return None  # asked = answered + unanswered, and the unanswered are not shown
         response = self.response(status_id)

@@ -258,8 +258,9 @@ def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
             role = word("cmo_hindering", lang)
         if r.hidden:
             survey = stat_cell("", r.hidden, min_n=k, lang=lang)
-        elif r.n and r.n > 0:
-            survey = Cell(f"{number(r.mean, lang)} <small>(n = {integer(r.n, lang)})</small>")
+        elif r.n and r.n > 0 and r.mean == r.mean:
+            # no n: where a "don't know" count is hidden, the valid n would give it back
+            survey = Cell(number(r.mean, lang))
         else:
             survey = Cell("–")
         interviews = (Cell(html.escape(word("k_of_n", lang, k=integer(r.k_sources, lang),

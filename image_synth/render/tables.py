@@ -235,9 +235,10 @@ def association_table(results: "ScopeResults", lang: str) -> Table | None:
             if r is None:
                 row.append(Cell(""))
                 continue
+            # no n per cell: a valid n beside a hidden "don't know" count would give it away
             row.append(stat_cell(f"{number(r.rho, lang)}<br><small>"
-                                 f"{fmt_interval(r.ci_low, r.ci_high, lang)}<br>n = "
-                                 f"{integer(r.n, lang)}</small>", r.hidden, min_n=k, lang=lang))
+                                 f"{fmt_interval(r.ci_low, r.ci_high, lang)}</small>",
+                                 r.hidden, min_n=k, lang=lang))
         rows.append(Row(html.escape(scale_label(study, predictor, lang)), row))
     notes = [word("association_note", lang, k=k)]
     notes += hidden_notes(_notes_of(rows, stats=set(range(len(outcomes)))), min_n=k, lang=lang)

@@ -208,7 +208,8 @@ class ScopeResults:
         h = hierarchy(self.study)
         shown = h.shown_on(self.scope, sectors=True)
         regions_dropped = False
-        if self.scope.kind == "national" and not self.plan.national_shows_regions(item):
+        if (self.publish and self.scope.kind == "national"
+                and not self.plan.national_shows_regions(item)):
             shown = [(k, lvl) for k, lvl in shown if k[0] != "region"]
             regions_dropped = True
         codes = [None] + [group[0] for group in table.design.columns]
@@ -230,7 +231,7 @@ class ScopeResults:
         inst = self.study.instrument
         survey = self.survey()
         items = [i for i in inst.items_in_block(block) if i.id in survey.columns
-                 and i.multi_select is None
+                 and i.multi_select is None and (not i.waves or self.wave in i.waves)
                  and (ordered is None or inst.response_set(i.response_set).ordered == ordered)]
         groups: dict[str, list[str]] = {}
         scale_of = {i.id: s.id for s in inst.scales for i in inst.scale_items(s.id)}
@@ -253,7 +254,9 @@ class ScopeResults:
         return self._memo(("distribution", tuple(items)), lambda: self._distribution(items))
 
     def _distribution(self, items: list[str]) -> pd.DataFrame:
-        plans = self.plan.answers(items)
+        # publishing off: every answer on its own, nothing redesigned or hidden
+        plans = (self.plan.answers(items) if self.publish
+                 else {item: self.plan.full_counts(item) for item in items})
         inst = self.study.instrument
         node = self.scope.key
         rows = []
@@ -269,7 +272,9 @@ class ScopeResults:
                     C.ITEM: item, "column": j, "codes": group,
                     C.NON_NUMERIC: None if group is None else kinds[group[0]],
                     C.COUNT: count, C.N_ASKED: n_asked,
-                    C.SHARE: (count / n_asked) if n_asked else np.nan,
+                    # a share beside a hidden total would give the total back
+                    C.SHARE: (count / n_asked) if n_asked and not (
+                        self.publish and table.state(node, 0)) else np.nan,
                     "hidden": table.state(node, j) if self.publish else ""})
         frame = pd.DataFrame(rows)
         frame.attrs["collapsed"] = any(p.design.collapsed for p in plans.values())
@@ -577,9 +582,13 @@ class ScopeResults:
         out = out.drop(columns=["source_ids", "label_nl", "label_en"], errors="ignore").copy()
         out["hidden"] = ""
         if self.publish and len(out):
-            small = (out["evidence"] == "survey") & (out[C.N_SOURCES] > 0) & \
-                (out[C.N_SOURCES] < self.min_n)
+            survey = out["evidence"] == "survey"
+            k, n = out[C.K_SOURCES], out[C.N_SOURCES]
+            small = survey & (((n > 0) & (n < self.min_n)) | ((k > 0) & (k < self.min_n))
+                              | ((n - k > 0) & (n - k < self.min_n)))
             out.loc[small, "hidden"] = "primary"
+            # a colour for every respondent count would publish the count: tenths only
+            out.loc[survey, C.SHARE] = out.loc[survey, C.SHARE].round(1)
         return out
 
     def _make_meta_inferences(self) -> pd.DataFrame:

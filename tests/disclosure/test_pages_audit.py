@@ -120,3 +120,35 @@ def test_the_audit_finds_a_leak_when_one_complementary_cell_is_shown():
             if audit(trial, equalities, truth=truth):
                 return
     pytest.fail("showing any single complementary cell never exposed a hidden cell")
+
+
+@pytest.mark.xfail(strict=True, reason="known leak (review of this change): a reader knows "
+                   "every hidden cell is at least 1 (zeros are shown, never hidden) and a "
+                   "'<k' cell at most k - 1; protect() and audit() assume only >= 0, and "
+                   "with these bounds hundreds of hidden cells of the example are pinned")
+def test_no_hidden_cell_is_recoverable_knowing_that_hidden_cells_are_not_zero():
+    study = image_synth.load_study()
+    cells, truth, equalities, _ = _system(study, 2023)
+    p = plan(study, 2023)
+    states = {}
+    for key, table in p._tables.items():
+        if key[0] == "answers":
+            for item, t in table.items():
+                states.update({(item, k): s for k, s in t.states.items()})
+        elif key[0] == "response":
+            states.update({("response", k): s for k, s in table.states.items()})
+    # hidden x = y + one, y >= 0: the reader's lower bound of 1; '<k' also at most k - 1
+    cells, truth = dict(cells), dict(truth)
+    cells[("one",)] = 1.0
+    truth[("one",)] = 1.0
+    upper = {}
+    for key in [k for k, v in list(cells.items()) if v is None]:
+        shifted = ("shifted", key)
+        cells[shifted] = None
+        truth[shifted] = truth[key] - 1
+        equalities.append(({key: 1.0}, {shifted: 1.0, ("one",): 1.0}))
+        if states.get(key) == "primary":
+            upper[key] = study.min_n - 1
+    recovered = [r for r in audit(cells, equalities, truth=truth, upper=upper)
+                 if r.key[0] != "shifted"]
+    assert recovered == [], len(recovered)
