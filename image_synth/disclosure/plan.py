@@ -40,7 +40,6 @@ from ..results.scope import NATIONAL, Hierarchy, hierarchy
 
 if TYPE_CHECKING:
     from ..study.load import Study
-    from ..study.models import Instrument
 
 __all__ = ["Plan", "Design", "TablePlan", "plan", "precompute", "cache_key", "collapse_groups",
            "MAX_HIDDEN_SHARE", "CACHE_ENV"]

@@ -30,7 +30,6 @@ from .words import word
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..study.models import Instrument
 
 __all__ = ["FigureOutput", "likert_bars", "HIDDEN_COLOUR", "DONT_KNOW_COLOUR"]
 

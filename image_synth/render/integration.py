@@ -12,7 +12,6 @@ import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .. import columns as C
 from ..integrate.convergence import ConvergenceRules

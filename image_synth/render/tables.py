@@ -335,7 +335,3 @@ def inputs_table(results: "ScopeResults", lang: str) -> Table:
             for f, h in zip(frame["file"], frame["sha256"])]
     return Table(f"inputs-{results.scope.kind}", [word("file", lang), word("sha256", lang)],
                  rows)
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
