@@ -69,8 +69,8 @@ from typing import Any
 import networkx as nx
 import yaml
 
-from ..errors import AnalysisError, DataValidationError, Problem, StudyError
-from ..study.models import parse_yaml
+from ..errors import AnalysisError, DataValidationError, Problem, StudyError, UnsafeInputError
+from ..study.models import YamlTooLarge, parse_yaml
 
 __all__ = [
     "DEFAULT_KIND_SYNONYMS",
@@ -445,8 +445,14 @@ def _load(path_or_mapping: Any, file: str | None) -> tuple[Any, str]:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise StudyError(f"cannot read the drawings file {name}: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise DataValidationError([Problem(
+                file=name, message="not UTF-8 text", value=exc.object[exc.start:exc.end],
+                expected="a UTF-8 encoded YAML file")]) from None
         try:
             return parse_yaml(text), name
+        except YamlTooLarge as exc:
+            raise UnsafeInputError(name, f"YAML refused: {exc.problem}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             row = f"line {mark.line + 1}" if mark is not None else None

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..errors import DataValidationError, Problem
+from ..errors import DataValidationError, Problem, UnsafeInputError
 
 #: Blocks an instrument item can belong to (DESIGN.md, evidence model).
 BLOCKS = ("mechanism", "condition", "satisfaction", "yield", "goal", "need", "board", "swv",
@@ -637,9 +637,70 @@ M = TypeVar("M", bound=BaseModel)
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Most values (mappings, lists and scalars, counted as often as aliases repeat them) a
+#: YAML file of a study may expand to. The safe loader shares an aliased value instead of
+#: copying it, so an alias bomb ("billion laughs": lists of aliases of lists of aliases)
+#: loads in a moment, but anything that walks the result (validation, a report of the
+#: value) would visit every repetition. Real study files expand to a few thousand.
+MAX_YAML_VALUES = 1_000_000
+
+
+class YamlTooLarge(yaml.YAMLError):
+    """A YAML document whose aliases expand beyond :data:`MAX_YAML_VALUES` or refer to
+    themselves; ``problem`` says which, as a parse error does."""
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = None
+
+
 def parse_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with the fastest safe loader available; raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    """``yaml.safe_load`` with the fastest safe loader available; raises ``yaml.YAMLError``.
+
+    A document whose aliases expand to more than :data:`MAX_YAML_VALUES` values, or
+    that contains itself through an alias, raises :class:`YamlTooLarge` (a
+    ``yaml.YAMLError``) before anything walks it.
+    """
+    data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    check_expansion(data)
+    return data
+
+
+def check_expansion(data: Any, *, limit: int = MAX_YAML_VALUES) -> int:
+    """How many values ``data`` holds once every shared (aliased) value is counted each
+    time it appears; :class:`YamlTooLarge` above ``limit`` or for a value inside itself.
+
+    Walked with an explicit stack, each distinct list or mapping once (its size
+    remembered), so the check takes time in proportion to the file, not to what its
+    aliases expand to.
+    """
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        value, done = stack.pop()
+        if not isinstance(value, (list, dict)):
+            continue
+        key = id(value)
+        children = list(value.values()) if isinstance(value, dict) else value
+        if done:
+            size = 1 + sum(sizes.get(id(c), 1) for c in children)
+            if size > limit:
+                raise YamlTooLarge(f"its aliases expand to more than {limit:,} values, "
+                                   "the most a study file may hold (an alias bomb?)")
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in entered:  # reached again below itself
+            raise YamlTooLarge("an alias refers to a value that contains it (a value "
+                               "inside itself cannot be read)")
+        entered.add(key)
+        stack.append((value, True))
+        stack.extend((c, False) for c in children if isinstance(c, (list, dict))
+                     and id(c) not in sizes)
+    return sizes.get(id(data), 1)
 
 
 def read_yaml(path: Path, *, file: str | None = None) -> Any:
@@ -655,6 +716,8 @@ def read_yaml(path: Path, *, file: str | None = None) -> Any:
                                            expected="a UTF-8 encoded YAML file")]) from None
     try:
         return parse_yaml(text)
+    except YamlTooLarge as exc:
+        raise UnsafeInputError(shown, f"YAML refused: {exc.problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
