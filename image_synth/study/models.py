@@ -541,9 +541,35 @@ def crosswalk_problems(codebook: Codebook, instrument: Instrument, *,
 # --------------------------------------------------------------------------- study
 
 
+def _file_name_id(value: str) -> str:
+    """An id that names output files (``region-<id>.html``, ``outputs/<study id>``): never
+    a path. Refused: empty, ``.`` or ``..`` or a leading dot, ``/`` or ``\\``, a drive
+    (``C:``), control characters."""
+    reason = None
+    if not value.strip():
+        reason = "is empty"
+    elif value.startswith("."):
+        reason = "starts with a dot (., .. and hidden names are paths)"
+    elif "/" in value or "\\" in value:
+        reason = "contains a path separator"
+    elif ":" in value:
+        reason = "contains ':' (a drive or stream name)"
+    elif any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        reason = "contains a control character"
+    if reason:
+        raise ValueError(f"id {value!r} {reason}; ids name output files, so an id is a "
+                         "plain name such as 'A' or 'binnen_po' (letters, digits, _ and -)")
+    return value
+
+
 class Level(_Model):
     id: str
     label: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _file_name_id(value)
 
 
 class Region(_Model):
@@ -551,6 +577,11 @@ class Region(_Model):
     situation: str
     sectors: tuple[str, ...] = ()
     label: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _file_name_id(value)
 
 
 class WaveFile(_Model):
@@ -591,6 +622,16 @@ class StudyConfig(_Model):
     tables: str | None = None
     disclosure: Disclosure = Disclosure()
     description: str | None = None
+    #: Data files may lie outside the study folder (or be links that lead out of it)
+    #: only when this is true. By default every path of this file must resolve, links
+    #: followed, inside the study folder, and one that leaves it is a problem; the
+    #: study folder is the boundary of what ``validate`` and ``run`` read.
+    allow_outside: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _file_name_id(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> "StudyConfig":
