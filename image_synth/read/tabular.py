@@ -35,6 +35,16 @@ from ..errors import DataValidationError, Problem, UnsafeInputError
 
 #: Largest table file read into memory (bytes).
 MAX_TABLE_BYTES = 512 * 1024 * 1024
+#: Most columns a CSV header may have, counted before the file is parsed (a survey has
+#: a few hundred; pandas needs minutes and gigabytes for a million).
+MAX_COLUMNS = 10_000
+#: Longest line of a CSV file (bytes), checked before the file is decoded or parsed.
+MAX_LINE_BYTES = 1024 * 1024
+#: Most uncompressed bytes of an XLSX workbook (all its XML together), checked from the
+#: archive's directory before anything is unpacked: a survey of thousands of respondents
+#: is a few MiB; openpyxl holds every cell of the sheet as an object, so this bounds the
+#: memory a workbook can take.
+MAX_XLSX_BYTES = 64 * 1024 * 1024
 
 _INT_RE = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
 _NUM_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
@@ -61,9 +71,18 @@ def decode_text(raw: bytes, *, file: str) -> tuple[str, str]:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    if b"\x00" in raw[:4096]:
-        raise DataValidationError([Problem(file=file, message="binary data where text was "
-                                           "expected", expected="a CSV text file")])
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        head = raw[:4096]
+        if len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 4:
+            raise UnsafeInputError(file, "text in UTF-16 without a byte-order mark, which is "
+                                   "not read (the byte order cannot be known for sure)",
+                                   expected="a CSV saved as UTF-8, or as UTF-16 with a "
+                                            "byte-order mark")
+        line = raw.count(b"\n", 0, nul) + 1
+        raise UnsafeInputError(file, "NUL byte: binary data where text was expected",
+                               row=f"line {line}",
+                               expected="a CSV text file (UTF-8 or Windows-1252)")
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -168,8 +187,45 @@ def _column_place(kind: str, position: int) -> str:
     return f"column {get_column_letter(position + 1)}"
 
 
+def check_text_shape(raw: bytes, *, file: str, max_columns: int = MAX_COLUMNS,
+                     max_line_bytes: int = MAX_LINE_BYTES) -> None:
+    """Refuse a CSV whose header is too wide or a line too long, before it is parsed.
+
+    Both are counted on the bytes, in time proportional to the file and without a copy:
+    the header's fields as separators (``;``, ``,`` or tab, whichever is most frequent)
+    plus one, an upper bound when a quoted name holds a separator; a line's length in
+    bytes, found by looking for a line break in every ``max_line_bytes // 2`` bytes.
+    Raises :class:`UnsafeInputError` naming the number found and the maximum.
+    """
+    end = raw.find(b"\n")
+    end = len(raw) if end < 0 else end
+    fields = 1 + max(raw.count(sep, 0, end) for sep in (b";", b",", b"\t"))
+    if fields > max_columns:
+        raise UnsafeInputError(file, f"the header has {fields:,} columns, more than the "
+                               f"{max_columns:,} a table may have", row="line 1",
+                               expected=f"at most {max_columns:,} columns")
+    step, start = max(max_line_bytes // 2, 1), 0
+    while start + step <= len(raw):
+        if raw.find(b"\n", start, start + step) >= 0:
+            start += step
+            continue
+        first = raw.rfind(b"\n", 0, start) + 1
+        last = raw.find(b"\n", start)
+        last = len(raw) if last < 0 else last
+        if last - first > max_line_bytes:
+            line = raw.count(b"\n", 0, first) + 1
+            raise UnsafeInputError(file, f"line of {last - first:,} bytes, longer than the "
+                                   f"{max_line_bytes:,} a line may have",
+                                   row=f"line {line}",
+                                   expected=f"lines of at most {max_line_bytes:,} bytes "
+                                            "(a text table)")
+        start = last + 1
+
+
 def _read_csv(path: Path, shown: str):
-    text, _ = decode_text(path.read_bytes(), file=shown)
+    raw = path.read_bytes()
+    check_text_shape(raw, file=shown)
+    text, _ = decode_text(raw, file=shown)
     if not text.strip():
         raise DataValidationError([Problem(file=shown, message="file is empty",
                                            expected="a header row and data rows")])
@@ -223,12 +279,12 @@ def _record_lines(text: str, sep: str) -> list[int]:
 def _read_xlsx(path: Path, shown: str):
     import openpyxl
 
-    from .safety import SafeZip
+    from .safety import SafeZip, ZipLimits
 
     # an .xlsx is a zip of XML: check names, sizes and compression ratios by really
     # reading every member under the limits before openpyxl (with defusedxml) parses it
     has_formulas = False
-    with SafeZip(path, label=shown) as archive:
+    with SafeZip(path, label=shown, limits=ZipLimits(max_total_bytes=MAX_XLSX_BYTES)) as archive:
         for name in archive.names:
             content = archive.read(name)
             if name.lower().startswith("xl/worksheets/") and _FORMULA_RE.search(content):
