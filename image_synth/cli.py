@@ -85,6 +85,9 @@ def _check_study(study: str | None) -> None:
             raise StudyError(f"STUDY {study} is a folder without a study.yaml; a study "
                              "folder holds study.yaml beside its data files")
         return
+    if not path.is_file():  # opening a FIFO would wait for a writer
+        raise StudyError(f"STUDY {study} is not a regular file (a FIFO, socket or device); "
+                         "give a study folder or its study.yaml")
     reason = _not_a_study_file(path)
     if reason:
         raise StudyError(f"STUDY {study} is not a study file: {reason}; give a study folder "

@@ -541,7 +541,7 @@ def cache_key(study: "Study", wave: int) -> str:
     from .. import __version__
     from ..study.fingerprint import input_hashes
 
-    text = json.dumps({"version": __version__, "inputs": input_hashes(study.root),
+    text = json.dumps({"version": __version__, "inputs": input_hashes(study),
                        "wave": int(wave), "min_n": study.min_n}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -62,7 +62,7 @@ def fingerprint(study: Any, *, notebook: Path, wave: int, lang: str, publish: bo
     """
     from ..study.fingerprint import input_hashes
 
-    parts = {"files": input_hashes(study.root),
+    parts = {"files": input_hashes(study),
              "notebook": sha256(Path(notebook).read_bytes()),
              "packages": package_versions(),
              "settings": {"wave": wave, "lang": lang, "publish": bool(publish),

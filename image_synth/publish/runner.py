@@ -207,7 +207,7 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
     inputs, parts = fingerprint(loaded, notebook=nb_path, wave=wave, lang=lang,
                                 publish=publish, parameters=parameters)
     scrub = [str(loaded.root.resolve()), str(out_dir), str(private), str(staging),
-             str(Path.cwd())]
+             str(Path.cwd())] + sorted({str(p.resolve().parent) for p in loaded.files.values()})
     from ..disclosure.plan import CACHE_ENV, precompute
 
     cache = private / "cache"

@@ -620,7 +620,7 @@ class ScopeResults:
     def _make_inputs(self) -> pd.DataFrame:
         from ..study.fingerprint import input_hashes
 
-        hashes = input_hashes(self.study.root)
+        hashes = input_hashes(self.study)
         return pd.DataFrame({"file": list(hashes), "sha256": list(hashes.values())})
 
 

@@ -1,4 +1,4 @@
-"""What a study's inputs are, as data: the files of its folder by hash, and its latest wave.
+"""What a study's inputs are, as data: the files it reads by hash, and its latest wave.
 
 The batch runner records these in ``manifest.json`` and folds them into the fingerprint
 of a run (:mod:`image_synth.publish.manifest`); the supplement's methods section lists
@@ -18,20 +18,45 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["input_hashes", "latest_wave"]
 
 
-def input_hashes(root: str | Path) -> dict[str, str]:
-    """sha256 of every file of a study folder, by path relative to it (sorted, ``/``).
+def input_hashes(study: Study | str | Path) -> dict[str, str]:
+    """sha256 of every file the study reads, by its name (sorted).
 
-    Hidden files and folders (``.name``) and ``__pycache__`` are skipped.
+    Exactly the files :func:`~image_synth.study.load.load_study` opens: the study file
+    and each data file it names (:attr:`Study.files`), by the path written in the study
+    file, relative to the study folder and with ``/``; a file outside the folder (only
+    with ``allow_outside: true``) by its own name after ``(outside the study folder)/``,
+    never by where it lies. Other files of the folder are not inputs and not listed.
+
+    Given a study folder or study file instead of a loaded study, the study file is
+    read for the names of its files (the data files are hashed, not loaded).
     """
-    root = Path(root)
+    if isinstance(study, (str, Path)):
+        files = _named_files(Path(study))
+    else:
+        files = study.files or _named_files(Path(study.root))
     out = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(p.startswith(".") or p == "__pycache__" for p in rel.parts):
-            continue
-        if path.is_file():
-            out[rel.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for name, path in files.items():
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        out[name] = digest.hexdigest()
     return dict(sorted(out.items()))
+
+
+def _named_files(path: Path) -> dict[str, Path]:
+    """The files a study reads, from its study file alone (see :func:`input_hashes`)."""
+    from ..errors import DataValidationError
+    from .load import _checked_files, _study_file
+    from .models import StudyConfig, load_yaml_model
+
+    study_file = _study_file(path)
+    config = load_yaml_model(StudyConfig, study_file, file=study_file.name)
+    problems = []
+    files, _ = _checked_files(config, study_file.parent, study_file.name, problems)
+    if problems:
+        raise DataValidationError(problems)
+    return {name: file for name, file in files.items() if file.is_file()}
 
 
 def latest_wave(study: Study) -> int:

@@ -12,6 +12,8 @@ so a user fixes everything in one round instead of one error at a time.
 from __future__ import annotations
 
 import importlib.resources
+import os
+import stat
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -98,6 +100,9 @@ class Study:
     meta_inferences: pd.DataFrame = field(default_factory=pd.DataFrame)
     pseudonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     scope: dict[str, Any] = field(default_factory=dict)
+    #: the files :func:`load_study` read, by the name the manifest and the methods
+    #: section give them (see :func:`~image_synth.study.fingerprint.input_hashes`)
+    files: dict[str, Path] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -174,6 +179,15 @@ def load_study(path: str | Path | None = None) -> Study:
     DataValidationError
         Every problem found in every file of the study, at once.
 
+    Notes
+    -----
+    The study folder is the boundary of what is read: every path of the study file
+    must lead, links followed (:meth:`pathlib.Path.resolve`), to a regular, readable
+    file inside the study folder. A path or link that leaves it is a problem naming the
+    field, the path written and where it leads, unless the study file says
+    ``allow_outside: true``; a folder, a FIFO or device, or a file that cannot be
+    opened is a problem too, and no reader opens it.
+
     Examples
     --------
     >>> import image_synth
@@ -193,31 +207,119 @@ def load_study(path: str | Path | None = None) -> Study:
             problems.extend(exc.problems)
             return None
 
+    files, refused = _checked_files(config, root, study_file.name, problems)
+    if "instrument" in refused:
+        raise DataValidationError(problems)
     instrument = attempt(load_yaml_model, Instrument, root / config.instrument,
                          file=config.instrument)
     codebook = (attempt(_read_codebook, root / config.codebook, file=config.codebook)
-                if config.codebook else None)
+                if config.codebook and "codebook" not in refused else None)
     if instrument is None:
         raise DataValidationError(problems)
     if codebook is not None:
         problems += crosswalk_problems(codebook, instrument, file=config.codebook)
 
-    survey = _read_survey_waves(config, root, instrument, attempt)
+    survey = _read_survey_waves(config, root, instrument, attempt, refused)
     problems += survey_file_problems(survey, study=config)
-    sources = _read_sources(config, root, attempt)
-    known = set(sources[C.SOURCE_ID]) if config.sources else None
-    segments, attributes = _read_segment_files(config, root, codebook, known, attempt)
+    sources = (_read_sources(config, root, attempt) if "sources" not in refused
+               else pd.DataFrame(columns=list(C.SOURCE_COLUMNS)))
+    known = set(sources[C.SOURCE_ID]) if config.sources and "sources" not in refused else None
+    segments, attributes = _read_segment_files(config, root, codebook, known, attempt,
+                                               refused)
     if config.sources and attributes:
         sources = _with_attributes(sources, attributes, config, attempt)
-    drawings = _read_drawings(config, root, attempt)
-    metas = _read_meta_inferences(config, root, attempt)
-    pseudonyms = _read_pseudonyms(config, root, attempt)
+    drawings = _read_drawings(config, root, attempt, refused)
+    metas = (_read_meta_inferences(config, root, attempt)
+             if "meta_inferences" not in refused else pd.DataFrame())
+    pseudonyms = _read_pseudonyms(config, root, attempt) if "pseudonyms" not in refused else {}
     if problems:
         raise DataValidationError(problems, title=f"{len(problems)} problem"
                                   f"{'s' if len(problems) != 1 else ''} in study {config.id}")
     return Study(root=root, config=config, instrument=instrument, codebook=codebook,
                  survey=survey, sources=sources, segments=segments, drawings=drawings,
-                 meta_inferences=metas, pseudonyms=pseudonyms)
+                 meta_inferences=metas, pseudonyms=pseudonyms, files=files)
+
+
+#: How :attr:`Study.files` names a file outside the study folder (``allow_outside``):
+#: by its own name only, so that no page or manifest shows where it lies.
+OUTSIDE = "(outside the study folder)"
+
+
+def _checked_files(config: StudyConfig, root: Path, study_name: str,
+                   problems: list[Problem]) -> tuple[dict[str, Path], set[str]]:
+    """Check every path of the study file before anything is read.
+
+    Returns the files to be read by their name in :attr:`Study.files` (the study file
+    first; the ``tables`` file, read only by ``image-synth tables``, is checked but not
+    listed) and the fields refused, whose problems are added to ``problems``.
+    """
+    files: dict[str, Path] = {study_name: root / study_name}
+    refused: set[str] = set()
+    for name, rel in config.data_files():
+        problem, inside = file_problem(root, rel, field=name, study_file=study_name,
+                                       allow_outside=config.allow_outside)
+        if problem is not None:
+            problems.append(problem)
+            refused.add(name.removesuffix(".path"))
+            continue
+        if name != "tables":
+            key = (Path(os.path.normpath(rel)).as_posix() if inside
+                   else f"{OUTSIDE}/{Path(rel).name}")
+            while key in files and files[key] != root / rel:
+                key += "'"
+            files[key] = root / rel
+    return files, refused
+
+
+def file_problem(root: Path, rel: str, *, field: str, study_file: str = "study.yaml",
+                 allow_outside: bool = False) -> tuple[Problem | None, bool]:
+    """What stops ``root / rel`` from being read as a data file of the study, if anything.
+
+    Returns ``(problem, inside)``: ``problem`` is ``None`` for a regular, readable file
+    inside ``root`` (links followed), or outside it with ``allow_outside``; ``inside``
+    says whether it lies in the study folder. The problem names the study file, the
+    field and the path written. A missing file is left to its reader, which says so.
+    """
+    path = root / rel
+
+    def refuse(message: str, expected: str) -> Problem:
+        return Problem(file=study_file, row=field, value=rel, message=message,
+                       expected=expected)
+
+    try:
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(root.resolve())
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        return refuse(f"the path cannot be followed ({getattr(exc, 'strerror', None) or exc})",
+                      "a file inside the study folder"), False
+    if not inside and not allow_outside:
+        home = os.path.normpath(root.absolute())
+        written = os.path.normpath(path.absolute())
+        how = ("is a link that leads" if os.path.commonpath([home, written]) == home
+               else "lies")
+        return refuse(f"{how} outside the study folder (to {resolved}); nothing outside "
+                      "the study folder is read",
+                      f"a file inside {root.resolve()}, or 'allow_outside: true' in the "
+                      "study file"), inside
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None, inside
+    except OSError as exc:
+        return refuse(f"cannot be read ({exc.strerror or exc})", "a readable file"), inside
+    if stat.S_ISDIR(mode):
+        return refuse("names a folder, not a file", "a file (the file inside the folder, "
+                      "not the folder)"), inside
+    if not stat.S_ISREG(mode):
+        return refuse("names a special file (a FIFO, socket or device), not a regular file",
+                      "a regular file"), inside
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        return refuse(f"cannot be read ({exc.strerror or exc})",
+                      "a file the user running image-synth may read"), inside
+    return None, inside
 
 
 def _study_file(path: str | Path | None) -> Path:
@@ -232,6 +334,9 @@ def _study_file(path: str | Path | None) -> Path:
                 return path / name
         raise StudyError(f"{path} is a folder without a study.yaml; a study folder holds "
                          "study.yaml beside its data files")
+    if path.exists():
+        raise StudyError(f"{path} is not a regular file (a FIFO, socket or device); give a "
+                         "study folder or its study.yaml")
     raise StudyError(f"{path} does not exist; give a study folder or its study.yaml")
 
 
@@ -255,11 +360,13 @@ def _read_codebook(path: Path, *, file: str) -> Codebook:
     return load_yaml_model(Codebook, path, file=file)
 
 
-def _read_survey_waves(config, root, instrument, attempt) -> pd.DataFrame:
+def _read_survey_waves(config, root, instrument, attempt, refused=()) -> pd.DataFrame:
     from ..read.survey import read_survey
 
     frames = []
-    for wf in config.survey:
+    for n, wf in enumerate(config.survey):
+        if f"survey[{n}]" in refused:
+            continue
         frame = attempt(read_survey, root / wf.path, instrument=instrument, wave=wf.wave,
                         study=config, file=wf.path)
         if frame is not None:
@@ -283,13 +390,15 @@ def _read_sources(config, root, attempt) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame(columns=list(C.SOURCE_COLUMNS))
 
 
-def _read_segment_files(config, root, codebook, known,
-                        attempt) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:
+def _read_segment_files(config, root, codebook, known, attempt,
+                        refused=()) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:
     """All segments, and each file's source attributes as ``(file, frame)``."""
     from ..read.segments import read_segment_file
 
     frames, attributes = [], []
-    for wf in config.segments:
+    for n, wf in enumerate(config.segments):
+        if f"segments[{n}]" in refused:
+            continue
         read = attempt(read_segment_file, root / wf.path, codebook=codebook,
                        known_sources=known, file=wf.path)
         if read is not None:
@@ -309,13 +418,15 @@ def _with_attributes(sources, attributes, config, attempt) -> pd.DataFrame:
     return sources if merged is None else merged
 
 
-def _read_drawings(config, root, attempt) -> tuple:
+def _read_drawings(config, root, attempt, refused=()) -> tuple:
     if not config.drawings:
         return ()
     from ..network import read_drawings
 
     drawings = []
-    for rel in config.drawings:
+    for n, rel in enumerate(config.drawings):
+        if f"drawings[{n}]" in refused:
+            continue
         result = attempt(read_drawings, root / rel, file=rel)
         if result:
             drawings.extend(result)

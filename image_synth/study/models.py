@@ -662,6 +662,24 @@ class StudyConfig(_Model):
                 return region
         raise KeyError(region_id)
 
+    def data_files(self) -> list[tuple[str, str]]:
+        """Every data file this study file names, as ``(field, path written)``, in the
+        order :func:`~image_synth.study.load.load_study` reads them; the field as a
+        message names it (``instrument``, ``survey[0].path``, ``drawings[1]``). The
+        ``tables`` file, read only by ``image-synth tables``, comes last."""
+        files = [("instrument", self.instrument)]
+        if self.codebook:
+            files.append(("codebook", self.codebook))
+        files += [(f"survey[{n}].path", wf.path) for n, wf in enumerate(self.survey)]
+        if self.sources:
+            files.append(("sources", self.sources))
+        files += [(f"segments[{n}].path", wf.path) for n, wf in enumerate(self.segments)]
+        files += [(f"drawings[{n}]", path) for n, path in enumerate(self.drawings)]
+        for name in ("meta_inferences", "pseudonyms", "tables"):
+            if getattr(self, name):
+                files.append((name, getattr(self, name)))
+        return files
+
     def situation_label(self, situation_id: str, lang: str = "nl") -> str:
         for level in self.situations:
             if level.id == situation_id:

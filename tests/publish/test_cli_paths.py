@@ -98,11 +98,14 @@ def test_folders_where_files_are_expected(cli, tmp_path, study):
 
 
 def test_a_file_of_the_study_that_is_a_folder(cli, tmp_path, study):
-    # study.yaml names instrument.yaml; a folder there is the system's "Is a directory"
+    # study.yaml names instrument.yaml; a folder there is refused before it is opened
     (study / "instrument.yaml").unlink()
     (study / "instrument.yaml").mkdir()
     proc = cli("validate", str(study), cwd=tmp_path, timeout=120)
-    _check(proc, f"{FIRST}{study / 'instrument.yaml'}: Is a directory")
+    _check(proc, f"{FIRST}1 problem in study.yaml:")
+    assert proc.stderr.splitlines()[1] == (
+        "  - study.yaml, instrument: names a folder, not a file; found 'instrument.yaml'; "
+        "expected a file (the file inside the folder, not the folder)")
 
 
 def test_a_folder_without_a_study_file(cli, tmp_path):
