@@ -7,19 +7,25 @@ test's ``tmp_path``) and changes one file the way a careless or hostile user wou
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from _support import MINI, ROOT
 
-#: Address space of a child ``image-synth`` process (RLIMIT_AS): a case that needs more
-#: fails with MemoryError instead of taking the machine (the issue saw 4 GB).
-CHILD_MEMORY = 1 << 30
+#: Peak resident memory a case may take (KiB): well under 1 GiB. Measured exactly for
+#: each child: ``os.wait4`` gives the resource usage of that one process.
+MAX_RSS_KIB = 768 * 1024
+#: Address space of a child ``image-synth`` process (RLIMIT_AS): a safety net, so that a
+#: case that would take gigabytes (the issue saw 4 GB) fails with MemoryError instead of
+#: taking the shared machine. Above MAX_RSS_KIB because NumPy's thread pools reserve
+#: address space they never touch.
+CHILD_ADDRESS_SPACE = 2 << 30
 #: Wall time bound of one ``image-synth validate`` (generous: the machine is shared).
 CHILD_SECONDS = 20
 
@@ -55,36 +61,46 @@ class Outcome:
     stdout: str
     stderr: str
     seconds: float
-    #: peak resident memory of the child (KiB, ru_maxrss of RUSAGE_CHILDREN after it)
+    #: peak resident memory of the child (KiB), from ``os.wait4``
     max_rss_kib: int
 
 
-def _limits() -> None:  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+def run_cli(study: Path | str, *, cwd: Path, timeout: float = 120,
+            command: str = "validate", prelude: str = "") -> Outcome:
+    """``image-synth COMMAND STUDY`` in a child, with its wall time and peak memory.
 
-
-def validate(study: Path | str, *, cwd: Path, timeout: float = 120,
-             command: str = "validate", env: dict | None = None,
-             prelude: str | None = None) -> Outcome:
-    """``python -m image_synth validate STUDY`` in a child limited to CHILD_MEMORY.
-
-    ``ru_maxrss`` of ``RUSAGE_CHILDREN`` is the largest of every child waited for so far,
-    so the figure is a bound for this child, not its exact peak; the address-space limit
-    is what holds it under 1 GiB. ``prelude`` is Python run before the command (to make
-    a file unreadable for a root user, who ignores permission bits).
+    The child is ``python -c`` that sets RLIMIT_AS = CHILD_ADDRESS_SPACE on itself, runs
+    ``prelude`` (Python, e.g. to make a file unreadable for a root user, who ignores
+    permission bits) and then the command line's ``main``, as ``python -m image_synth``
+    does. It is killed after ``timeout`` seconds and reaped with ``os.wait4``, whose
+    resource usage is that of this child alone (``ru_maxrss``, KiB).
     """
-    environment = dict(os.environ, **(env or {}))
+    environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT), environment.get("PYTHONPATH")]))
-    if prelude is None:
-        argv = [sys.executable, "-m", "image_synth", command, str(study)]
-    else:
-        argv = [sys.executable, "-c", prelude + "\nimport sys\nfrom image_synth.cli import "
-                "main\nsys.argv = ['image-synth', sys.argv[1], sys.argv[2]]\nmain()",
-                command, str(study)]
-    start = time.monotonic()
-    proc = subprocess.run(argv, cwd=cwd, env=environment, capture_output=True, text=True,
-                          timeout=timeout, check=False, preexec_fn=_limits)
-    seconds = time.monotonic() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return Outcome(proc.returncode, proc.stdout, proc.stderr, seconds, peak)
+    extra = ["--no-progress"] if command == "run" else []
+    limit = f"({CHILD_ADDRESS_SPACE}, {CHILD_ADDRESS_SPACE})"
+    code = "\n".join([
+        "import resource, sys",
+        f"resource.setrlimit(resource.RLIMIT_AS, {limit})",
+        prelude,
+        "from image_synth.cli import main",
+        "sys.argv = ['image-synth', *sys.argv[1:]]",
+        "main()"])
+    argv = [sys.executable, "-c", code, command, str(study), *extra]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(argv, cwd=cwd, env=environment, stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Outcome(proc.returncode, out.read().decode("utf-8", "replace"),
+                       err.read().decode("utf-8", "replace"), seconds, usage.ru_maxrss)

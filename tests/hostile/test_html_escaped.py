@@ -87,6 +87,7 @@ def _markup_from_the_study(html: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("payload", [SCRIPT, IMG], ids=["script", "img-onerror"])
 def test_labels_and_quotes_are_escaped_on_the_page(tmp_path, payload):
     study = copy_mini(tmp_path)

@@ -1,0 +1,99 @@
+"""The study folder is the boundary: what is read, what is fingerprinted, what a page names.
+
+In-process checks of :func:`image_synth.load_study` and
+:func:`image_synth.study.fingerprint.input_hashes` (the subprocess cases are in
+``test_hostile_inputs.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+import pytest
+from _build import add_to_study, copy_mini
+
+from image_synth.errors import DataValidationError
+from image_synth.render import sections as S
+from image_synth.results import compute
+from image_synth.study.fingerprint import input_hashes
+from image_synth.study.load import OUTSIDE, load_study
+
+READ = ["codebook.yaml", "instrument.yaml", "segments_2023.csv", "sources.csv",
+        "study.yaml", "survey_2023.csv"]
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_fingerprint_lists_exactly_the_files_read(tmp_path):
+    study = copy_mini(tmp_path)
+    (study / "notes.txt").write_text("not an input", encoding="utf-8")
+    (study / "old").mkdir()
+    (study / "old" / "survey_2019.csv").write_text("a;b\n", encoding="utf-8")
+    loaded = load_study(study)
+    assert sorted(loaded.files) == READ
+    hashes = input_hashes(loaded)
+    assert list(hashes) == READ
+    assert hashes["survey_2023.csv"] == _sha(study / "survey_2023.csv")
+    assert input_hashes(study) == hashes  # from the study file alone: the same files
+
+
+def test_a_file_outside_the_folder_is_read_only_with_allow_outside(tmp_path):
+    study = copy_mini(tmp_path)
+    outside = tmp_path / "elsewhere" / "answers.csv"
+    outside.parent.mkdir()
+    (study / "survey_2023.csv").rename(outside)
+    os.symlink(outside, study / "survey_2023.csv")
+    with pytest.raises(DataValidationError) as info:
+        load_study(study)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.row, problem.value) == ("study.yaml", "survey[0].path",
+                                                          "survey_2023.csv")
+    assert f"is a link that leads outside the study folder (to {outside})" in problem.message
+
+    add_to_study(study, "allow_outside: true\n")
+    loaded = load_study(study)
+    assert len(loaded.survey) == 20
+    hashes = input_hashes(loaded)
+    name = f"{OUTSIDE}/survey_2023.csv"
+    assert hashes[name] == _sha(outside)
+    assert not any(str(tmp_path) in key or key.startswith("/") for key in hashes)
+
+
+@pytest.mark.slow
+def test_an_absolute_path_outside_is_named_by_its_own_name(tmp_path):
+    study = copy_mini(tmp_path)
+    outside = tmp_path / "answers.csv"
+    (study / "survey_2023.csv").rename(outside)
+    path = study / "study.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "path: survey_2023.csv", f"path: {outside}") + "allow_outside: true\n",
+        encoding="utf-8")
+    loaded = load_study(study)
+    assert f"{OUTSIDE}/answers.csv" in loaded.files
+    results = compute(str(study), scope="national", wave=2023)
+    methods = S.methods(results, lang="en")._repr_html_()
+    assert f"{OUTSIDE}/answers.csv" in methods
+    assert str(tmp_path) not in methods
+    # no absolute path of this machine anywhere in the sections of the page
+    body = "\n".join(getattr(S, name)(results, lang="en")._repr_html_()
+                     for name in S.SECTIONS)
+    assert str(tmp_path) not in body and str(outside) not in body
+    assert not re.search(r"(?<![\w<])/(?:tmp|home|root|work|etc)/", body)
+
+
+def test_a_path_that_is_not_a_file_is_a_problem_not_an_oserror(tmp_path):
+    study = copy_mini(tmp_path)
+    (study / "codebook.yaml").unlink()
+    (study / "codebook.yaml").mkdir()
+    (study / "sources.csv").unlink()
+    os.mkfifo(study / "sources.csv")
+    with pytest.raises(DataValidationError) as info:
+        load_study(study)
+    found = {(p.row, p.message) for p in info.value.problems}
+    assert ("codebook", "names a folder, not a file") in found
+    special = "names a special file (a FIFO, socket or device), not a regular file"
+    assert ("sources", special) in found
