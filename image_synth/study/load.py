@@ -255,7 +255,10 @@ def _checked_files(config: StudyConfig, root: Path, study_name: str,
     """
     files: dict[str, Path] = {study_name: root / study_name}
     refused: set[str] = set()
-    for name, rel in config.data_files():
+    named = config.data_files()
+    if not config.tables and os.path.lexists(root / "tables.yaml"):
+        named.append(("tables", "tables.yaml"))  # what ``image-synth tables`` reads then
+    for name, rel in named:
         problem, inside = file_problem(root, rel, field=name, study_file=study_name,
                                        allow_outside=config.allow_outside)
         if problem is not None:

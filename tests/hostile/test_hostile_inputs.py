@@ -312,6 +312,14 @@ def _(study):
     add_to_study(study, "tables: tables.yaml\n")
 
 
+@case("default-tables-yaml-links-out", 1, "study.yaml, tables: is a link that leads "
+      "outside the study folder")
+def _(study):
+    # not named in study.yaml, but what `image-synth tables` reads beside it
+    (study.parent / "t.yaml").write_text("tables: []\n", encoding="utf-8")
+    os.symlink(study.parent / "t.yaml", study / "tables.yaml")
+
+
 # --------------------------------------------------------------------------- sources
 
 
