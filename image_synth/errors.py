@@ -94,18 +94,44 @@ class Problem:
         return text
 
 
+#: How much of a nested value a message shows: levels, and values in all (a report cuts
+#: a value at 80 characters anyway; a value from a file may be nested hundreds deep or
+#: hold millions of values, and is never walked further than this).
+_SHOWN_DEPTH = 8
+_SHOWN_VALUES = 64
+
+
 def shown_value(value: Any) -> str:
     """A value as a message shows it: ``9``, ``2.5``, ``'veel'``, never ``np.int64(9)``.
 
     NumPy and pandas scalars are shown as the Python values they stand for (an integral
     float as a whole number, as a code is written in the file); text is quoted, so that
-    empty and blank cells stay visible; lists and tuples are shown element by element.
+    empty and blank cells stay visible; lists, tuples and mappings are shown element by
+    element, at most a few levels deep and a few dozen values in all (``...`` for the
+    rest), so that no value from a file can make a message deep or long to build.
     """
-    if isinstance(value, (list, tuple)):
-        inner = ", ".join(shown_value(v) for v in value)
-        if isinstance(value, list):
-            return f"[{inner}]"
-        return f"({inner}{',' if len(value) == 1 else ''})"
+    return _shown(value, 0, [_SHOWN_VALUES])
+
+
+def _shown(value: Any, depth: int, budget: list[int]) -> str:
+    budget[0] -= 1
+    if isinstance(value, (list, tuple, dict)):
+        opening, closing = ("[", "]") if isinstance(value, list) else \
+            ("(", ")") if isinstance(value, tuple) else ("{", "}")
+        if depth >= _SHOWN_DEPTH or budget[0] < 0:
+            return f"{opening}...{closing}" if len(value) else opening + closing
+        parts = []
+        pairs = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        for key, item in pairs:
+            if budget[0] <= 0:
+                parts.append("...")
+                break
+            shown = _shown(item, depth + 1, budget)
+            parts.append(shown if key is None else f"{_shown(key, depth + 1, budget)}: {shown}")
+        inner = ", ".join(parts)
+        if isinstance(value, tuple) and len(value) == 1:
+            inner += ","
+        return f"{opening}{inner}{closing}"
     if hasattr(value, "item") and type(value).__module__ == "numpy":
         value = value.item()  # np.int64(9) -> 9, np.str_('a') -> 'a'
     if isinstance(value, bool):

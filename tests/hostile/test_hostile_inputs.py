@@ -273,6 +273,20 @@ def _(study):
     _drawings(study, "drawings: &d\n  - meeting: INT2023_A\n    parties: *d\n")
 
 
+@case("drawings-nested-990-deep", 1, "drawings.yaml, drawings[0] (meeting INT2023_A) "
+      "parties[0]: a party must be a mapping; found [[[[[[[[[...]]]]]]]]]")
+def _(study):
+    # under libyaml's own depth limit (1000); the message shows a few levels only
+    _drawings(study, "drawings:\n  - meeting: INT2023_A\n    parties: ["
+              + "[" * 990 + "]" * 990 + "]\n")
+
+
+@case("drawings-nested-100000-deep", 1, "drawings.yaml, line 1: not valid YAML: exceeded "
+      "maximum nesting depth")
+def _(study):
+    _drawings(study, "drawings: " + "[" * 100_000 + "]" * 100_000 + "\n")
+
+
 @case("drawings-is-a-folder", 1, "study.yaml, drawings[0]: names a folder, not a file")
 def _(study):
     (study / "drawings").mkdir()
