@@ -7,8 +7,7 @@ import yaml
 
 from image_synth.errors import UnsafeInputError
 from image_synth.read.tabular import MAX_COLUMNS, check_text_shape
-from image_synth.study.models import (MAX_YAML_VALUES, YamlTooLarge, check_expansion,
-                                      parse_yaml)
+from image_synth.study.models import MAX_YAML_VALUES, YamlTooLarge, check_expansion, parse_yaml
 
 
 def _laughs(levels: int) -> str:
