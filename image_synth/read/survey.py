@@ -31,6 +31,11 @@ __all__ = ["SPSS_SUFFIXES", "read_survey"]
 
 #: File name endings read as SPSS data (system file, compressed system file, portable).
 SPSS_SUFFIXES = (".sav", ".zsav", ".por")
+#: Most cells (cases x variables) of an SPSS file, as its dictionary declares them, read
+#: before the data: a compressed file of a few MB can declare billions (every cell is
+#: held in memory, then as text); a survey of 10,000 respondents and 500 variables has
+#: 5 million.
+MAX_SPSS_CELLS = 10_000_000
 
 
 def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = None,
@@ -187,7 +192,24 @@ def _spss_data(path: Path, shown: str):
     try:
         if path.suffix.lower() == ".por":
             return _read_por(path, options)
-        return pyreadstat.read_sav(str(path), **options)
+        _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+        width = max(meta.number_columns or 0, 1)
+        cells = max(meta.number_rows or 0, 0) * width
+        if cells > MAX_SPSS_CELLS:
+            raise UnsafeInputError(shown, f"the file declares {meta.number_rows:,} cases of "
+                                   f"{width:,} variables ({cells:,} cells), more than the "
+                                   f"{MAX_SPSS_CELLS:,} a survey file may have",
+                                   expected=f"at most {MAX_SPSS_CELLS:,} cells")
+        # a file that does not say how many cases it has is read one case past the limit
+        most = MAX_SPSS_CELLS // width
+        data, meta = pyreadstat.read_sav(str(path), row_limit=most + 1, **options)
+        if len(data) > most:
+            raise UnsafeInputError(shown, f"the file has more than {most:,} cases of {width:,} "
+                                   f"variables, more than the {MAX_SPSS_CELLS:,} cells a "
+                                   "survey file may have", expected=f"at most {most:,} cases")
+        return data, meta
+    except UnsafeInputError:
+        raise
     except Exception as exc:  # pyreadstat raises ReadstatError/PyreadstatError/OSError
         raise UnsafeInputError(shown, f"not a readable SPSS file ({exc})",
                                expected="a complete .sav, .zsav or .por file written by "

@@ -526,7 +526,7 @@ def _write_sav(study: Path, **options) -> Path:
     frame = pd.read_csv(study / "survey_2023.csv", sep=";", dtype={"respondent_id": str})
     path = study / "survey_2023.sav"
     pyreadstat.write_sav(frame, str(path), **options)
-    _survey_file(study, "survey_2023.sav")
+    _survey_file(study, path.name)
     return path
 
 
@@ -536,6 +536,21 @@ def _(study):
     _write_sav(study, variable_value_labels={"tevredenheid": {
         1.0: "helemaal niet van toepassing", 2.0: "overwegend niet van toepassing",
         5.0: "helemaal van toepassing", 9.0: "weet niet"}})
+
+
+@case("survey-zsav-declares-a-billion-cases", 1, "survey_2023.zsav: the file declares "
+      "1,000,000,000 cases of 15 variables (15,000,000,000 cells), more than the 10,000,000 "
+      "a survey file may have")
+def _(study):
+    # a compressed file of a few MB can hold that many; the header's case count says so
+    import struct
+
+    path = _write_sav(study, compress=True)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<i", data, 80, 10**9)  # ncases of the file header
+    path.unlink()
+    (study / "survey_2023.zsav").write_bytes(bytes(data))
+    edit(study / "study.yaml", "path: survey_2023.sav", "path: survey_2023.zsav")
 
 
 @case("survey-sav-truncated", 1, "survey_2023.sav: not a readable SPSS file")

@@ -70,3 +70,33 @@ def test_header_width_at_the_edge():
     check_text_shape(";".join(["c"] * MAX_COLUMNS).encode() + b"\n", file="t.csv")
     with pytest.raises(UnsafeInputError, match=f"header has {MAX_COLUMNS + 1:,} columns"):
         check_text_shape(",".join(["c"] * (MAX_COLUMNS + 1)).encode() + b"\n", file="t.csv")
+
+
+@pytest.mark.parametrize("declared", [20, -1], ids=["declared", "unknown"])
+def test_spss_cases_beyond_the_cell_limit_are_refused(tmp_path, monkeypatch, declared):
+    import struct
+
+    import pandas as pd
+    import pyreadstat
+    from _support import MINI
+
+    from image_synth import read_survey
+    from image_synth.read import survey
+    from image_synth.study.models import Instrument, load_yaml_model
+
+    frame = pd.read_csv(MINI / "survey_2023.csv", sep=";", dtype={"respondent_id": str})
+    path = tmp_path / "s.zsav"
+    pyreadstat.write_sav(frame, str(path), compress=True)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<i", data, 80, declared)  # -1: the file does not say
+    path.write_bytes(bytes(data))
+    instrument = load_yaml_model(Instrument, MINI / "instrument.yaml")
+    assert len(read_survey(path, instrument=instrument, wave=2023)) == 20
+    monkeypatch.setattr(survey, "MAX_SPSS_CELLS", 15 * 10)  # ten cases of 15 variables
+    with pytest.raises(UnsafeInputError) as info:
+        read_survey(path, instrument=instrument, wave=2023, file="s.zsav")
+    message = info.value.problems[0].message
+    if declared > 0:
+        assert message.startswith("the file declares 20 cases of 15 variables (300 cells)")
+    else:
+        assert message.startswith("the file has more than 10 cases of 15 variables")
