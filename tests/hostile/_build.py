@@ -66,19 +66,20 @@ class Outcome:
 
 
 def run_cli(study: Path | str, *, cwd: Path, timeout: float = 120,
-            command: str = "validate", prelude: str = "") -> Outcome:
+            command: str = "validate", prelude: str = "",
+            extra: tuple[str, ...] | list[str] = ()) -> Outcome:
     """``image-synth COMMAND STUDY`` in a child, with its wall time and peak memory.
 
     The child is ``python -c`` that sets RLIMIT_AS = CHILD_ADDRESS_SPACE on itself, runs
     ``prelude`` (Python, e.g. to make a file unreadable for a root user, who ignores
     permission bits) and then the command line's ``main``, as ``python -m image_synth``
-    does. It is killed after ``timeout`` seconds and reaped with ``os.wait4``, whose
+    does, with ``extra`` arguments after STUDY. It is killed after ``timeout`` seconds and reaped with ``os.wait4``, whose
     resource usage is that of this child alone (``ru_maxrss``, KiB).
     """
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT), environment.get("PYTHONPATH")]))
-    extra = ["--no-progress"] if command == "run" else []
+    extra = [*(["--no-progress"] if command == "run" else []), *extra]
     limit = f"({CHILD_ADDRESS_SPACE}, {CHILD_ADDRESS_SPACE})"
     code = "\n".join([
         "import resource, sys",

@@ -97,3 +97,26 @@ def test_a_path_that_is_not_a_file_is_a_problem_not_an_oserror(tmp_path):
     assert ("codebook", "names a folder, not a file") in found
     special = "names a special file (a FIFO, socket or device), not a regular file"
     assert ("sources", special) in found
+
+
+@pytest.mark.slow
+def test_a_run_with_a_file_outside_names_it_nowhere(tmp_path):
+    from _build import run_cli
+
+    study = copy_mini(tmp_path)
+    secret = tmp_path / "secret-place-7f3a" / "answers.csv"
+    secret.parent.mkdir()
+    (study / "survey_2023.csv").rename(secret)
+    os.symlink(secret, study / "survey_2023.csv")
+    add_to_study(study, "allow_outside: true\n")
+    out = tmp_path / "site"
+    outcome = run_cli(study, cwd=tmp_path, command="run", timeout=600,
+                      extra=["--only", "national", "--jobs", "1", "--out", str(out)])
+    assert outcome.returncode == 0, outcome.stderr[-3000:]
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    assert f'"{OUTSIDE}/survey_2023.csv"' in manifest
+    written = sorted(p for p in out.rglob("*") if p.is_file())
+    assert {p.name for p in written} >= {"national.html", "index.html", "manifest.json"}
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert "secret-place-7f3a" not in text and str(tmp_path) not in text, path.name
