@@ -70,7 +70,7 @@ import networkx as nx
 import yaml
 
 from ..errors import AnalysisError, DataValidationError, Problem, StudyError, UnsafeInputError
-from ..study.models import YamlTooLarge, parse_yaml
+from ..study.models import YamlTooLarge, check_yaml_size, parse_yaml
 
 __all__ = [
     "DEFAULT_KIND_SYNONYMS",
@@ -442,6 +442,7 @@ def _load(path_or_mapping: Any, file: str | None) -> tuple[Any, str]:
         path = Path(path_or_mapping)
         name = file or str(path_or_mapping)
         try:
+            check_yaml_size(path, file=name)
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise StudyError(f"cannot read the drawings file {name}: {exc.strerror or exc}") from exc

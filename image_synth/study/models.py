@@ -696,6 +696,10 @@ M = TypeVar("M", bound=BaseModel)
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Largest YAML file a study reads (bytes): real study files are a few KiB to a few
+#: hundred KiB; the parser holds several copies of what it reads.
+MAX_YAML_BYTES = 16 * 1024 * 1024
+
 #: Most values (mappings, lists and scalars, counted as often as aliases repeat them) a
 #: YAML file of a study may expand to. The safe loader shares an aliased value instead of
 #: copying it, so an alias bomb ("billion laughs": lists of aliases of lists of aliases)
@@ -762,10 +766,20 @@ def check_expansion(data: Any, *, limit: int = MAX_YAML_VALUES) -> int:
     return sizes.get(id(data), 1)
 
 
+def check_yaml_size(path: Path, *, file: str) -> None:
+    """Refuse a YAML file larger than :data:`MAX_YAML_BYTES` before it is read."""
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise UnsafeInputError(file, f"YAML file of {size:,} bytes, larger than the "
+                               f"{MAX_YAML_BYTES:,} a study file may have",
+                               expected=f"at most {MAX_YAML_BYTES:,} bytes")
+
+
 def read_yaml(path: Path, *, file: str | None = None) -> Any:
     """Parse a YAML file safely; a syntax error becomes a DataValidationError with line."""
     shown = file or str(path)
     try:
+        check_yaml_size(Path(path), file=shown)
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataValidationError([Problem(file=shown, message="file not found")]) from None

@@ -224,6 +224,23 @@ def _(study):
         'name: "Mini questionnaire"', "name: *a8"), encoding="utf-8")
 
 
+@case("instrument-200-mb-line", 1, "instrument.yaml: YAML file of 209,718,607 bytes, "
+      "larger than the 16,777,216 a study file may have", slow=True)
+def _(study):
+    with open(study / "instrument.yaml", "ab") as handle:
+        handle.write(b"# ")
+        block = b"x" * (1 << 20)
+        for _ in range(200):
+            handle.write(block)
+        handle.write(b"\n")
+
+
+@case("drawings-17-mb", 1, "drawings.yaml: YAML file of 17,825,990 bytes, larger than the "
+      "16,777,216 a study file may have")
+def _(study):
+    _drawings(study, DRAWING + "# " + "x" * (17 << 20) + "\n")
+
+
 @case("instrument-min-items-above-item-count", 1, "min_items 4 is more than the 3 items of "
       "the scale: no score can be computed")
 def _(study):
