@@ -18,8 +18,11 @@ from pathlib import Path
 
 from _support import MINI, ROOT
 
-#: Peak resident memory a case may take (KiB): well under 1 GiB. Measured exactly for
-#: each child: ``os.wait4`` gives the resource usage of that one process.
+#: Peak resident memory a case may take (KiB): well under 1 GiB. Measured for each
+#: child with ``os.wait4`` (the usage of that one process). Linux carries the peak of the
+#: image a process replaces into ``ru_maxrss`` at exec, and a forked child starts as a
+#: view of the test process, so the figure is an upper bound: the child's own peak or
+#: the test process's size when it started the child, whichever is larger.
 MAX_RSS_KIB = 768 * 1024
 #: Address space of a child ``image-synth`` process (RLIMIT_AS): a safety net, so that a
 #: case that would take gigabytes (the issue saw 4 GB) fails with MemoryError instead of
@@ -73,8 +76,9 @@ def run_cli(study: Path | str, *, cwd: Path, timeout: float = 120,
     The child is ``python -c`` that sets RLIMIT_AS = CHILD_ADDRESS_SPACE on itself, runs
     ``prelude`` (Python, e.g. to make a file unreadable for a root user, who ignores
     permission bits) and then the command line's ``main``, as ``python -m image_synth``
-    does, with ``extra`` arguments after STUDY. It is killed after ``timeout`` seconds and reaped with ``os.wait4``, whose
-    resource usage is that of this child alone (``ru_maxrss``, KiB).
+    does, with ``extra`` arguments after STUDY. It is killed after ``timeout`` seconds
+    and reaped with ``os.wait4``, whose resource usage is that of this child alone
+    (``ru_maxrss``, KiB; see MAX_RSS_KIB).
     """
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(

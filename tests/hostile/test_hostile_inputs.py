@@ -5,8 +5,8 @@ careless or hostile user would, and runs the real command in a child process
 (:func:`_build.run_cli`). It asserts the exit status, the key part of the message on
 stderr, that there is no traceback, that the child took less than ``CHILD_SECONDS`` of
 wall time and less than ``MAX_RSS_KIB`` of peak resident memory (``ru_maxrss`` of that
-child from ``os.wait4``; the child also runs under an address-space limit, so a runaway
-case fails instead of taking the machine).
+child from ``os.wait4``, an upper bound, see ``_build.MAX_RSS_KIB``; the child also runs
+under an address-space limit, so a runaway case fails instead of taking the machine).
 
 The cases cover study.yaml, the instrument, the codebook, network drawings, the
 sources table, survey files (.csv, .xlsx, .sav) and REFI-QDA projects (.qdpx): alias
