@@ -25,7 +25,8 @@ def wave_trend(results: "ScopeResults", *, lang: str = "nl") -> View:
 
     Returns a :class:`View` whose frame has ``scale``, ``wave``, ``n``, ``mean``,
     ``sd``, ``previous_wave``, ``p_value``, ``effect_size``, ``ci_low``, ``ci_high``,
-    ``composition_differs`` and ``hidden`` (fewer than k respondents in either wave).
+    ``composition_differs`` and ``hidden`` (fewer than k respondents, or hidden on the
+    page's reliability table; the comparison with a hidden wave is blanked).
     """
     from ..quant.compare import compare_waves
     from ..quant.scores import scale_scores
@@ -62,6 +63,16 @@ def wave_trend(results: "ScopeResults", *, lang: str = "nl") -> View:
     if results.publish and len(frame):
         small = frame[C.N].lt(results.min_n) & frame[C.N].gt(0)
         frame.loc[small, "hidden"] = "primary"
+        # a mean the page's reliability table hides (e.g. to protect a sibling scope)
+        # stays hidden here
+        page = results.reliabilities
+        if len(page):
+            states = {(s, int(w)): h for s, w, h in zip(page[C.SCALE], page[C.WAVE],
+                                                         page["hidden"])}
+            for i, r in frame.iterrows():
+                state = states.get((r[C.SCALE], int(r[C.WAVE])), "")
+                if state and not frame.at[i, "hidden"]:
+                    frame.at[i, "hidden"] = state
         # a comparison with a hidden wave would tell its numbers
         for i, r in frame.iterrows():
             before = frame[(frame[C.SCALE] == r[C.SCALE]) & (frame[C.WAVE] == r["previous_wave"])]
