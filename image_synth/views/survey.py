@@ -79,7 +79,8 @@ def wave_trend(results: "ScopeResults", *, lang: str = "nl") -> View:
             if not r["hidden"] and len(before) and before["hidden"].iloc[0]:
                 frame.loc[i, [C.P_VALUE, "effect_size", C.CI_LOW, C.CI_HIGH]] = float("nan")
     return View("wave_trend", word("view_wave_trend", lang), frame,
-                note=word("view_wave_trend_note", lang, waves=", ".join(map(str, waves))))
+                note=word("view_wave_trend_note", lang, waves=", ".join(map(str, waves))),
+                min_n=results.min_n)
 
 
 def group_comparison(results: "ScopeResults", *, lang: str = "nl") -> View:
@@ -113,4 +114,5 @@ def group_comparison(results: "ScopeResults", *, lang: str = "nl") -> View:
         frame.loc[frame["small_n"].astype(bool), "hidden"] = "primary"
     return View("group_comparison", word("view_group_comparison", lang,
                                          groups=word(f"view_groups_{group}", lang)), frame,
-                note=word("view_group_comparison_note", lang, k=results.min_n))
+                note=word("view_group_comparison_note", lang, k=results.min_n),
+                min_n=results.min_n)

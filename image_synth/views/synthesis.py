@@ -31,7 +31,8 @@ def joint_displays(results: "ScopeResults", *, lang: str = "nl") -> View:
              else results.joint_display)
     frame = frame[[c for c in _SHOWN if c in frame.columns]].rename(
         columns={"hidden_survey": "hidden"})
-    return View("joint_displays", word("view_joint_displays", lang), frame)
+    return View("joint_displays", word("view_joint_displays", lang), frame,
+                min_n=results.min_n)
 
 
 def convergence(results: "ScopeResults", *, lang: str = "nl", overrides: str = "") -> View:
@@ -60,7 +61,8 @@ def convergence(results: "ScopeResults", *, lang: str = "nl", overrides: str = "
     from ..integrate import ConvergenceRules, rules_text
 
     return View("convergence", word("view_convergence", lang), frame,
-                note=rules_text(ConvergenceRules(), lang="nl" if lang == "nl" else "en"))
+                note=rules_text(ConvergenceRules(), lang="nl" if lang == "nl" else "en"),
+                min_n=results.min_n)
 
 
 def themes(results: "ScopeResults", *, lang: str = "nl") -> View:

@@ -29,6 +29,10 @@ class View:
         The rules or parameters behind the numbers, in words.
     parts
         Figures or tables shown under the frame's table (objects with ``to_html``).
+    min_n
+        The study's k: a row hidden because it rests on fewer than k respondents
+        (``hidden == "primary"``) shows ``<k``, one hidden to protect another ``†``, as
+        on a page.
     """
 
     id: str
@@ -36,6 +40,7 @@ class View:
     frame: pd.DataFrame
     note: str = ""
     parts: list[Any] = field(default_factory=list)
+    min_n: int | None = None
 
     def table_html(self) -> str:
         frame = self.frame
@@ -46,11 +51,14 @@ class View:
             numbers = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])
                        and not pd.api.types.is_bool_dtype(shown[c])
                        and c not in ("wave", "wave_1", "wave_2")]
-            mask = shown["hidden"].astype(str) != ""
+            states = shown["hidden"].astype(str)
             shown[numbers] = shown[numbers].astype(object)
-            shown.loc[mask, numbers] = "†"
+            primary = f"<{self.min_n}" if self.min_n else "†"
+            shown.loc[states == "primary", numbers] = primary
+            shown.loc[(states != "") & (states != "primary"), numbers] = "†"
         styler = (shown.style.hide(axis="index")
-                  .format(precision=2, na_rep="–", thousands=None)
+                  .format(precision=2, na_rep="–", thousands=None, escape="html")
+                  .format_index(escape="html", axis=1)
                   .set_table_attributes('class="isx-view-table"'))
         more = (f'<p class="isx-note">{len(frame) - MAX_ROWS} more rows in '
                 f'<code>.frame</code></p>' if len(frame) > MAX_ROWS else "")

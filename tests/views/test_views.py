@@ -74,3 +74,25 @@ def test_every_view_on_a_region_of_the_three_wave_study(name):
     assert isinstance(view, views.View)
     assert f'data-view="{view.id}"' in view.to_html()
     assert view.frame is not None
+
+
+def test_hidden_rows_are_marked_as_on_a_page():
+    from image_synth.views import View
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"scale": ["a", "b", "c"], "n": [2, 9, 30], "mean": [1.0, 2.0, 3.0],
+                          "hidden": ["primary", "complementary", ""]})
+    html = View("x", "X", frame, min_n=5).table_html()
+    assert html.count("&lt;5") == 2 and html.count("†") == 2 and "3.00" in html
+    assert frame["mean"].tolist() == [1.0, 2.0, 3.0]  # the frame keeps every number
+
+
+def test_text_in_a_view_is_escaped():
+    import pandas as pd
+
+    from image_synth.views import View
+
+    frame = pd.DataFrame({"quote": ["<script>alert(1)</script> & meer"]})
+    html = View("q", "Q", frame).table_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
