@@ -27,11 +27,12 @@ import uuid
 import nbformat
 import pytest
 from _support import ROOT
-from conftest import THREE_WAVES
 
 from image_synth.publish.notebooks import NOTEBOOKS
 
 pytestmark = pytest.mark.slow
+
+THREE_WAVES = ROOT / "tests" / "fixtures" / "three_waves"
 
 #: What each notebook must show (a heading id or a view's data attribute).
 SHOWS = {"survey": ['id="mechanisms"', 'data-view="wave_trend"', 'id="added_value"'],
