@@ -193,6 +193,25 @@ def tables(study: str | None, out: str, fmt: str, wave: int | None, lang: str) -
         click.echo(f"  {path.name}")
 
 
+@main.command()
+@click.argument("study", required=False, type=click.Path(path_type=str))
+@click.option("--out", type=click.Path(path_type=str), default=None,
+              help="Folder for the parameter sets [default: params/<study id>].")
+@_reports_errors
+def params(study: str | None, out: str | None) -> None:
+    """Write one YAML parameter set per scope of STUDY: national.yaml,
+    situation/<id>.yaml, region/<id>.yaml (for papermill -f and image-synth run --params).
+    """
+    from .publish.params import write_parameter_sets
+    from .study.load import load_study
+
+    _check_study(study)
+    loaded = load_study(study)
+    folder = Path(out) if out is not None else Path("params") / loaded.config.id
+    written = write_parameter_sets(loaded, folder)
+    click.echo(f"{len(written)} parameter sets written to {folder}")
+
+
 def _parse_parameter(value: str):
     """A ``-p NAME VALUE`` value: int, float, true/false, or the text itself."""
     lowered = value.lower()
@@ -227,13 +246,19 @@ def _parse_parameter(value: str):
               help="Extra notebook parameter (refused unless the notebook declares it; "
                    "study, scope, scope_value, wave, lang and publish have their own "
                    "options).")
-@click.option("--notebook", type=click.Path(path_type=str), default=None, hidden=True)
+@click.option("--notebook", metavar="NAME|FILE", default=None,
+              help="The notebook to run: survey, interviews, networks, synthesis, "
+                   "supplement, or a notebook file [default: supplement; another shipped "
+                   "notebook writes to outputs/<study id>-<name>].")
+@click.option("--params", "params", type=click.Path(path_type=str), multiple=True,
+              help="Parameter sets to run (files, or folders of *.yaml, from `image-synth "
+                   "params`): exactly these scopes, instead of --scope/--only.")
 @click.option("--no-warm", is_flag=True, hidden=True,
               help="papermill's standard engine: a fresh kernel per notebook.")
 @click.option("--no-progress", is_flag=True, hidden=True)
 @_reports_errors
-def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, no_warm,
-        no_progress) -> None:
+def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, params,
+        no_warm, no_progress) -> None:
     """Make the HTML supplements of STUDY: national, per situation and per region.
 
     Runs the supplement notebook once per scope, converts each to one self-contained
@@ -257,10 +282,13 @@ def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, 
             click.echo(f"image-synth: {line}", err=True)
         _fail(refused[-1], 2)
     _check_study(study)
-    if notebook is not None and not Path(notebook).is_file():
+    from .publish.notebooks import NOTEBOOKS
+
+    if notebook is not None and not Path(notebook).is_file() \
+            and notebook.removesuffix(".ipynb") not in NOTEBOOKS:
         _fail(f"--notebook {notebook} "
               + ("is a folder, not a notebook file" if Path(notebook).is_dir()
-                 else "does not exist"))
+                 else f"does not exist and is not a shipped notebook ({', '.join(NOTEBOOKS)})"))
 
     def stop(signum, frame):  # a terminated run cleans up like an interrupted one
         raise KeyboardInterrupt
@@ -271,7 +299,8 @@ def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, 
                                  wave=wave, publish=not no_publish, out=out,
                                  warm=not no_warm, notebook=notebook,
                                  parameters={k: _parse_parameter(v) for k, v in extra},
-                                 progress=not no_progress)
+                                 progress=not no_progress,
+                                 params=list(params) if params else None)
     except KeyboardInterrupt:
         click.echo("image-synth: interrupted; no supplement was replaced", err=True)
         sys.exit(130)

@@ -46,3 +46,15 @@ def test_import_is_cheap():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_every_subpackage_is_listed_and_the_notebooks_are_shipped():
+    """pyproject.toml lists the packages by hand (the notebooks folder is mapped onto
+    image_synth.notebooks): a new subpackage must be added there."""
+    from setuptools import find_packages
+
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = set(find_packages(str(ROOT), include=["image_synth", "image_synth.*"]))
+    assert set(tool["packages"]) == found | {"image_synth.notebooks"}
+    assert tool["package-dir"] == {"image_synth.notebooks": "notebooks"}
+    assert "*.ipynb" in tool["package-data"]["image_synth.notebooks"]

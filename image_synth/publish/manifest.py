@@ -5,11 +5,14 @@
 (name, sha256), ``packages`` (versions of image_synth, Python and :data:`PACKAGES`),
 ``disclosure`` (the study's settings and whether they were applied), ``run`` (``inputs``:
 a fingerprint of all of these and the settings, wave, lang, publish, the files this run
-was asked for, and the scopes that failed with a one-line reason) and ``supplements``:
+was asked for, the parameter-set files it ran (``params_files``, only with
+``image-synth run --params``), and the scopes that failed with a one-line reason) and
+``supplements``:
 one entry per page in the folder with its file, scope, scope value, label, parameters
 (all but the study path), ``publish`` (as the notebook recorded it; a page whose record
 disagrees with the runner's setting fails and gets no entry), sha256,
-``suppressed_cells``, ``suppressions`` and ``inputs``.
+``suppressed_cells``, ``suppressions``, ``inputs`` and, with ``--params``,
+``params_file``.
 A page that this run did not (successfully) make keeps its earlier entry, so an entry
 whose ``inputs`` differ from ``run.inputs`` comes from an earlier run; the index says so.
 
@@ -94,6 +97,8 @@ def build_manifest(study: Any, outcomes: list[ScopeOutcome], *, out_dir: Path,
             "suppressed_cells": int(o.run_info.get("suppressed_cells", 0)),
             "suppressions": o.run_info.get("suppressions", []),
             "inputs": fingerprint}
+        if o.job.params_file:  # image-synth run --params: the file behind the page
+            entries[o.job.file]["params_file"] = o.job.params_file
     order = {page_file(s, v): i for i, (s, v) in enumerate(plan_scopes(study))}
     supplements = sorted(entries.values(),
                          key=lambda e: (order.get(e["file"], len(order)), e["file"]))
@@ -109,7 +114,9 @@ def build_manifest(study: Any, outcomes: list[ScopeOutcome], *, out_dir: Path,
                 "failed": [{"file": o.job.file, "scope": o.job.scope,
                             "scope_value": o.job.value,
                             "reason": scrub_paths(o.reason, scrub)}
-                           for o in outcomes if not o.ok]},
+                           for o in outcomes if not o.ok],
+                **({"params_files": [o.job.params_file for o in outcomes]}
+                   if any(o.job.params_file for o in outcomes) else {})},
         "supplements": supplements,
     }
 

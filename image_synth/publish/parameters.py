@@ -20,7 +20,6 @@ entry, so they cannot be passed as extra parameters (:func:`runner_parameter_pro
 from __future__ import annotations
 
 import ast
-import importlib.resources
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,9 +47,11 @@ RUNNER_PARAMETERS: dict[str, tuple[str, str]] = {
 }
 
 
-def notebook_path() -> Path:
-    """The supplement notebook shipped in the package (found with importlib.resources)."""
-    return Path(str(importlib.resources.files("image_synth") / "notebooks" / NOTEBOOK_NAME))
+def notebook_path(name: str = "supplement") -> Path:
+    """A shipped notebook, by default the supplement (:mod:`~image_synth.publish.notebooks`)."""
+    from .notebooks import notebook_path as shipped
+
+    return shipped(name)
 
 
 def notebook_parameters(path: str | Path | None = None) -> dict[str, dict[str, Any]]:

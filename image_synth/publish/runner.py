@@ -97,7 +97,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
                     out: str | os.PathLike | None = None, warm: bool = True,
                     notebook: str | os.PathLike | None = None,
                     parameters: Mapping[str, Any] | None = None, progress: bool = True,
-                    timeout: int = CELL_TIMEOUT) -> RunResult:
+                    timeout: int = CELL_TIMEOUT,
+                    params: list[str | os.PathLike] | None = None) -> RunResult:
     """Make the HTML supplements of a study (see the module docstring for the steps).
 
     Parameters
@@ -121,7 +122,10 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         Use warm kernels (:mod:`~image_synth.publish.engine`); ``False``: papermill's
         standard engine, a fresh kernel per notebook.
     notebook
-        Another notebook to run instead of the shipped one (for trying out sections).
+        The notebook to run: the name of a shipped one (``survey``, ``interviews``,
+        ``networks``, ``synthesis``, ``supplement``) or a notebook file; default the
+        supplement. A shipped analyst notebook writes to ``outputs/<study id>-<name>``
+        by default.
     parameters
         Extra notebook parameters, passed to every scope; not those the runner sets
         itself (:data:`~image_synth.publish.parameters.RUNNER_PARAMETERS`).
@@ -129,6 +133,10 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         Show a progress bar on stderr.
     timeout
         Seconds one cell may run.
+    params
+        Parameter-set files or folders (:mod:`~image_synth.publish.params`): run exactly
+        these scopes instead of ``scope``/``only``; the manifest records each page's
+        file.
 
     Raises
     ------
@@ -159,17 +167,27 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     lang = check_option("lang", lang or cfg.language, LANGUAGES)
     wave = int(wave) if wave is not None else latest_wave(loaded)
     loaded.subset(wave=wave)  # an unknown wave is refused here
-    nb_path = Path(notebook) if notebook is not None else notebook_path()
+    nb_path, shipped = _notebook(notebook, notebook_path)
     declared = notebook_parameters(nb_path)
 
+    if params is not None:
+        from .params import read_parameter_sets
+
+        if scope != "all" or only:
+            raise RunError("give --params or --scope/--only, not both: a parameter set "
+                           "names its scope")
+        planned = [(s.scope, s.scope_value, s.file)
+                   for s in read_parameter_sets(list(params), loaded)]
+    else:
+        planned = [(sc, value, "") for sc, value in plan_scopes(loaded, scope=scope, only=only)]
     study_param = "" if study is None else str(Path(study).resolve())
     jobs_list = []
-    for sc, value in plan_scopes(loaded, scope=scope, only=only):
-        params = {**dict(parameters or {}), "study": study_param, "scope": sc,
+    for sc, value, params_file in planned:
+        values = {**dict(parameters or {}), "study": study_param, "scope": sc,
                   "scope_value": value, "wave": wave, "lang": lang, "publish": bool(publish)}
         jobs_list.append(ScopeJob(scope=sc, value=value, file=page_file(sc, value),
                                   label=scope_label(loaded, sc, value, lang),
-                                  parameters=params))
+                                  parameters=values, params_file=params_file))
     if not jobs_list:
         raise RunError("no scopes to run")
     stems = [j.file for j in jobs_list]
@@ -180,6 +198,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         check_parameters(job.parameters, declared, scope=job.name)
 
     suffix = "" if publish else "-not-for-publication"
+    if shipped not in (None, "supplement"):
+        suffix = f"-{shipped}{suffix}"
     out_dir = Path(out) if out is not None else Path("outputs") / f"{cfg.id}{suffix}"
     out_dir = check_writable(out_dir.resolve())
     private = check_writable(private_folder(out_dir), what=PRIVATE)
@@ -241,6 +261,20 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
         else:
             os.environ[CACHE_ENV] = previous_cache
     return outcomes
+
+
+def _notebook(notebook: str | os.PathLike | None, notebook_path: Any
+              ) -> tuple[Path, str | None]:
+    """The notebook file to run and, for a shipped one, its name (``None`` for a file
+    given by path)."""
+    from .notebooks import NOTEBOOKS
+
+    if notebook is None:
+        return notebook_path(), "supplement"
+    name = str(notebook).removesuffix(".ipynb")
+    if name in NOTEBOOKS and not Path(notebook).is_file():
+        return notebook_path(name), name
+    return Path(notebook), None
 
 
 def _write_atomic(target: Path, text: str, staging: Path) -> None:

@@ -25,6 +25,8 @@ class ScopeJob:
     file: str
     label: str
     parameters: dict[str, Any]
+    #: The parameter-set file the scope came from (``image-synth run --params``), or "".
+    params_file: str = ""
 
     @property
     def name(self) -> str:

@@ -3,7 +3,7 @@
 The supplement notebook (``notebooks/supplement.ipynb``) holds no logic: it computes a
 scope's results once and shows one section per cell::
 
-    results = image_synth.compute(study, scope="region", scope_value="C", wave=2023)
+    results = image_synth.compute(study, scope="region", scope_value="C")  # latest wave
     sections.response(results, lang="nl")
 
 Every section function has the signature ``name(results, *, lang="nl")`` and returns a

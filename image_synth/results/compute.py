@@ -1,7 +1,7 @@
 """The results of one scope: every table a supplement shows, as tidy frames with their
 disclosure state, computed once.
 
-``compute(study, scope="region", scope_value="C", wave=2023)`` returns a
+``compute(study, scope="region", scope_value="C")`` (the latest wave; ``wave=`` another) returns a
 :class:`ScopeResults`. Each table is computed on first use and kept; an analyst reaches
 it as an attribute (``results.reliabilities``, ``results.joint_display``, ...) and gets a
 plain :class:`pandas.DataFrame` at full precision, with ids rather than words. Rendering
@@ -71,7 +71,8 @@ def compute(study: "str | Path | Study" = "", *, scope: str = "national",
     scope, scope_value
         ``"national"`` (``scope_value=""``), ``"situation"`` or ``"region"`` with its id.
     wave
-        The measurement wave; ``None`` takes the latest wave that has survey data.
+        The measurement wave; ``None`` or ``0`` (the notebooks' default) takes the
+        latest wave that has survey data.
     publish
         ``True``: the publication rules decide what is hidden; ``False``: every number
         (the pages then say they are not for publication).
@@ -83,7 +84,7 @@ def compute(study: "str | Path | Study" = "", *, scope: str = "national",
 
         study = load_study(study or None)
     where = Scope(scope, scope_value or "")
-    if wave is None:
+    if not wave:  # None or 0 (a notebook's default): the study's latest wave
         wave = latest_wave(study)
     if int(wave) not in study.config.waves:
         raise AnalysisError(f"wave {wave} is not a wave of the study "

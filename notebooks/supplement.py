@@ -19,7 +19,7 @@
 study: str = ""  # study folder or its study.yaml; empty: the embedded example study
 scope: str = "national"  # "national", "situation" or "region"
 scope_value: str = ""  # id of the situation or region; empty for the national scope
-wave: int = 2023  # measurement wave (meting)
+wave: int = 0  # measurement wave (meting); 0: the study's latest wave
 lang: str = "nl"  # language of the supplement: "nl" or "en"
 publish: bool = True  # True: publication rules on; False: all numbers, not for publication
 
