@@ -181,7 +181,7 @@ class Plan:
         nodes = self.hierarchy.nodes()
         self._nodes = nodes
         situations = self.hierarchy.situations
-        regions = [r for s in situations for r in self.hierarchy.regions[s]]
+        regions = self.hierarchy.region_ids
         # respondents x nodes: everyone counts for the nation, their situation and region
         self._members = np.column_stack([
             np.ones((len(self.survey), 1), dtype=np.int64),
@@ -416,7 +416,7 @@ class Plan:
         width = len(table.design.columns) + 1
         if any(table.state(NATIONAL, j) for j in range(width)):
             return True
-        rows = [("situation", s) for s in self.hierarchy.situations]
+        rows = self.hierarchy.children(NATIONAL)   # the situations (else the regions)
         cells = [table.state(r, j) for r in rows for j in range(width)]
         return bool(cells) and sum(map(bool, cells)) / len(cells) > MAX_HIDDEN_SHARE
 
