@@ -96,5 +96,6 @@ def scope_label(study: Any, scope: str, value: str, lang: str) -> str:
         return word("national", lang)
     if scope == "situation":
         return cfg.situation_label(value, lang)
-    region = cfg.region(value)
-    return word("region_named", lang, name=region.label.get(lang) if region.label else region.id)
+    from ..render.common import region_named
+
+    return region_named(study, value, lang)
