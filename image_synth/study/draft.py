@@ -150,6 +150,10 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
 
     survey_parts = [_read_spss_file(Path(p)) for p in surveys]
     file_waves = _file_waves(survey_parts, waves)
+    names = [part.path.name for part in survey_parts]
+    for part, wave in zip(survey_parts, file_waves):   # two files of one name: wave first
+        part.target = part.path.name if names.count(part.path.name) == 1 \
+            else f"{wave}_{part.path.name}"
     keys = {C.RESPONDENT_ID: id_column, **groups}
     _check_columns(survey_parts, keys)
     instrument, sets_used = _instrument(survey_parts, keys, draft, name or folder.name)
@@ -170,7 +174,8 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
 
         qda_codebook = QdaCodebook(file=Path(segments).name, origin=project.origin,
                                    codes=project.codes, code_groups=project.code_groups)
-    sources = _sources(project, groups, group_values, file_waves[-1]) if project else None
+    sources = _sources(project, groups, group_values, file_waves[-1], draft) \
+        if project else None
 
     study = _study_yaml(folder, name, survey_parts, file_waves, groups, group_values,
                         id_column, has_codebook=qda_codebook is not None,
@@ -180,8 +185,8 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "survey").mkdir(exist_ok=True)
     for part in survey_parts:
-        shutil.copyfile(part.path, folder / "survey" / part.path.name)
-        draft.files.append(f"survey/{part.path.name}")
+        shutil.copyfile(part.path, folder / "survey" / part.target)
+        draft.files.append(f"survey/{part.target}")
     _write_yaml(folder / "instrument.yaml", instrument)
     draft.files.append("instrument.yaml")
     if qda_codebook is not None:
@@ -224,6 +229,8 @@ class _SpssFile:
     path: Path
     data: pd.DataFrame
     meta: Any
+    #: the file's name in the study's survey/ folder
+    target: str = ""
 
 
 def _read_spss_file(path: Path) -> _SpssFile:
@@ -415,8 +422,13 @@ def _is_number(text: str) -> bool:
 
 
 def _sources(project, groups: dict[str, str], values: dict[str, dict[str, str]],
-             wave: int) -> pd.DataFrame:
-    """sources.csv: one interview per source of the project, groups from its attributes."""
+             wave: int, draft: Draft) -> pd.DataFrame:
+    """sources.csv: one interview per source of the project, groups from its attributes.
+
+    An attribute named like a ``--group`` column gives the source's region (situation):
+    a survey value, or a value's label; a region only the project names becomes a region
+    of the study too when the study has no situations (else it is left empty and said).
+    """
     frame = project.sources
     attributes = {str(c).casefold(): c for c in frame.columns}
     out = pd.DataFrame({C.SOURCE_ID: frame[C.SOURCE_ID], C.SOURCE_TYPE: "interview",
@@ -424,18 +436,35 @@ def _sources(project, groups: dict[str, str], values: dict[str, dict[str, str]],
     for level in (C.REGION, C.SITUATION):
         column = attributes.get(groups.get(level, level).casefold())
         if column is None or level not in values:
+            if level == C.REGION:
+                draft.decisions.append(
+                    f"qual/sources.csv: the project's sources have no attribute "
+                    f"{groups[C.REGION]!r}; fill in the region of each source (empty: a "
+                    "source of the whole study)")
             continue
         by_label = {label.casefold(): key for key, label in values[level].items()}
         known = values[level]
+        extend = level == C.REGION and C.SITUATION not in groups
+        unknown: list[str] = []
 
-        def mapped(value, known=known, by_label=by_label):
+        def mapped(value, known=known, by_label=by_label, extend=extend, unknown=unknown):
             text = "" if value is None or (isinstance(value, float) and np.isnan(value)) \
                 else str(value).strip()
-            if text in known:
+            if text in known or not text:
                 return text
-            return by_label.get(text.casefold(), "")
+            if text.casefold() in by_label:
+                return by_label[text.casefold()]
+            if extend:
+                known[text] = text
+                return text
+            unknown.append(text)
+            return ""
 
         out[level] = frame[column].map(mapped)
+        if unknown:
+            draft.decisions.append(f"qual/sources.csv: {level} values of the project that "
+                                   "the survey does not have were left empty: "
+                                   + ", ".join(dict.fromkeys(unknown)))
     out[C.ROLE] = ""
     out["title"] = frame[C.SOURCE_ID]
     return out
@@ -485,7 +514,7 @@ def _study_yaml(folder: Path, name, parts, waves, groups, values, id_column, *,
     study["instrument"] = "instrument.yaml"
     if has_codebook:
         study["codebook"] = "codebook.yaml"
-    study["survey"] = [{"wave": w, "path": f"survey/{p.path.name}"} for p, w in zip(parts, waves)]
+    study["survey"] = [{"wave": w, "path": f"survey/{p.target}"} for p, w in zip(parts, waves)]
     if segments is not None:
         study["segments"] = [{"wave": wave_of_segments, "path": f"qual/{segments.name}"}]
         study["sources"] = "qual/sources.csv"

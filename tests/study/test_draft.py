@@ -161,3 +161,57 @@ def test_init_refuses_what_it_cannot_draft(enquete, tmp_path):
                     groups={"region": "gemeente"})
     result = _cli("init", str(tmp_path / "b"), "--survey", str(enquete), "--group", "gemeente")
     assert result.returncode == 2 and "NAME=COLUMN" in result.stderr
+
+
+def test_source_attributes_give_the_sources_their_region(tmp_path, shared):
+    """A QualCoder export whose sources have a ``regio`` attribute (C, D), a survey
+    grouped by a ``regio`` column of text holding C and E."""
+    import pyreadstat
+
+    frame = pd.DataFrame({"id": [f"S{i}" for i in range(6)], "regio": list("CCCEEE"),
+                          "vraag": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0]})
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(frame, str(path), column_labels={"vraag": "Een vraag"},
+                         variable_value_labels={"vraag": {1.0: "laag", 3.0: "hoog"}})
+    project = shared / "refi_samples" / "qualcoder4.0beta_export_emoji.qdpx"
+    draft_study(tmp_path / "study", surveys=[path], waves=[2024], id_column="id",
+                groups={"region": "regio"}, segments=project)
+    study = image_synth.load_study(tmp_path / "study")
+    assert [r.id for r in study.config.regions] == ["C", "E", "D"]
+    assert dict(zip(study.sources[C.SOURCE_ID], study.sources[C.REGION])) == {
+        "interview_één.txt": "C", "interview two.txt": "D"}
+    assert study.sources["attr:leeftijd"].notna().all()
+    assert len(study.segments) == len(image_synth.read_qdpx(project).codings)
+
+
+def test_a_qdc_codebook_and_two_waves(enquete, tmp_path, shared):
+    draft_study(tmp_path / "study", surveys=[enquete, enquete], waves=[2022, 2023],
+                id_column="RespNr", groups={"region": "gemeente"},
+                codebook=shared / "refi_samples" / "qualcoder4.0beta_codebook.qdc")
+    study = image_synth.load_study(tmp_path / "study")
+    assert study.config.waves == (2022, 2023) and len(study.survey) == 60
+    assert [w.path for w in study.config.survey] == ["survey/2022_enquete.sav",
+                                                     "survey/2023_enquete.sav"]
+    assert study.codebook is not None and len(study.codebook.codes) > 0
+
+
+@pytest.mark.parametrize("nested", [True, False])
+def test_a_situation_group_nests_the_regions_or_is_left_out(tmp_path, nested):
+    import pyreadstat
+
+    frame = pd.DataFrame({"id": [f"S{i}" for i in range(6)], "bestuur": list("AABBCC"),
+                          "type": list("ppppvv") if nested else list("pvppvv"),
+                          "sector": list("xyxyxy"), "vraag": [1.0, 2.0, 3.0] * 2})
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"vraag": {1.0: "laag"}})
+    draft = draft_study(tmp_path / "study", surveys=[path], waves=[2024], id_column="id",
+                        groups={"region": "bestuur", "situation": "type", "sector": "sector"})
+    study = image_synth.load_study(tmp_path / "study")
+    assert [s.id for s in study.config.sectors] == ["x", "y"]
+    if nested:
+        assert [(r.id, r.situation) for r in study.config.regions] == [
+            ("A", "p"), ("B", "p"), ("C", "v")]
+        assert list(study.survey[C.SITUATION]) == list("ppppvv")
+    else:
+        assert study.config.situations == ()
+        assert any("does not group" in d and "A: p, v" in d for d in draft.decisions)
