@@ -596,7 +596,7 @@ class KeyColumns(_Model):
 class WaveFile(_Model):
     wave: int
     path: str
-    #: for a survey CSV/XLSX: the column holding the respondent id, if not respondent_id
+    #: how to read the file; ``auto``: from its name's ending
     format: Literal["auto", "sav", "zsav", "por", "csv", "xlsx", "qdpx", "qde", "segments_csv",
                     "segments_xlsx"] = "auto"
 
