@@ -61,6 +61,9 @@ def plan_scopes(study: Any, *, scope: str = "all", only: str | list[str] | None 
 
     check_option("scope", scope, ("all", *SCOPES))
     cfg = study.config
+    if scope == "situation" and not cfg.situations:
+        raise OptionError("--scope situation: the study declares no situations; its scopes "
+                          "are national and region")
     planned = [("national", "")]
     planned += [("situation", s.id) for s in cfg.situations]
     planned += [("region", r.id) for r in cfg.regions]

@@ -36,7 +36,7 @@ import yaml
 from .. import columns as C
 from ..errors import DataValidationError, Problem, StudyError
 
-__all__ = ["Draft", "draft_study", "GROUP_LEVELS"]
+__all__ = ["GROUP_LEVELS", "Draft", "draft_study"]
 
 #: The levels a ``--group`` may name (the study's own names go under ``levels``).
 GROUP_LEVELS = (C.REGION, C.SITUATION, C.SECTOR)
@@ -210,13 +210,13 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
     _write_yaml(folder / "study.yaml", study)
     draft.files.insert(0, "study.yaml")
     draft.decisions += [
-        "instrument.yaml: every item is in block 'other'; set each item's block (mechanism, "
-        "condition, satisfaction, yield, ...) and group the items into scales "
-        "(scales: and each item's scale)",
-        f"instrument.yaml: {sets_used} response set(s); check 'ordered' (drafted true for "
-        "three or more consecutive codes) and the non-numeric codes listed above",
-        "study.yaml: levels (what the study calls its groups, nl and en) and, when regions "
-        "belong to larger groups, situations (which group nests in which)",
+        ("instrument.yaml: every item is in block 'other'; set each item's block (mechanism, "
+         "condition, satisfaction, yield, ...) and group the items into scales "
+         "(scales: and each item's scale)"),
+        (f"instrument.yaml: {sets_used} response set(s); check 'ordered' (drafted true for "
+         "three or more consecutive codes) and the non-numeric codes listed above"),
+        ("study.yaml: levels (what the study calls its groups, nl and en) and, when regions "
+         "belong to larger groups, situations (which group nests in which)"),
     ]
     return draft
 

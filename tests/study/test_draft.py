@@ -11,13 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from _support import ROOT
 
 import image_synth
 from image_synth import columns as C
 from image_synth.errors import DataValidationError, StudyError
 from image_synth.study.draft import draft_study
-
-from _support import ROOT
 
 NVIVO = "refi_samples/nvivo_mac12.7_OltasSzkepticizmus_17June.qdpx"
 LIKERT = {1.0: "helemaal niet", 2.0: "niet", 3.0: "neutraal", 4.0: "wel", 5.0: "helemaal wel",

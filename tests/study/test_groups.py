@@ -6,13 +6,12 @@ import shutil
 
 import pytest
 import yaml
+from _support import ROOT
 
 import image_synth
 from image_synth import columns as C
 from image_synth.errors import DataValidationError
 from image_synth.results.scope import NATIONAL, hierarchy
-
-from _support import ROOT
 
 GEMEENTE = ROOT / "tests" / "fixtures" / "mini_gemeente"
 
@@ -121,4 +120,5 @@ def test_run_publishes_national_and_region_pages_without_situations(tmp_path):
     result = subprocess.run([sys.executable, "-m", "image_synth", "run", str(GEMEENTE),
                              "--scope", "situation", "--out", str(tmp_path / "s")],
                             capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert result.returncode != 0 and "declares no situations" in result.stderr
     assert "Traceback" not in result.stderr

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import typing
 
+from _support import ROOT
 from pydantic import BaseModel
 
 from image_synth import columns as C
 from image_synth.quant.report_tables import PublishedTables
 from image_synth.study.load import MetaInference
 from image_synth.study.models import Codebook, Instrument, StudyConfig
-
-from _support import ROOT
 
 DOC = ROOT / "docs" / "study-files.md"
 ROOTS = (StudyConfig, Instrument, Codebook, MetaInference, PublishedTables)
@@ -63,7 +62,7 @@ def test_no_table_names_a_field_the_model_does_not_have():
     extra = []
     for name, table in _sections().items():
         assert name in models, f"a table for {name}, which is no model of a study file"
-        for field in re.findall(r"^\| `(\w+)` \|", table, flags=re.M):
+        for field in re.findall(r"^\| `(\w+)` \|", table, flags=re.MULTILINE):
             if field not in models[name].model_fields:
                 extra.append(f"{name}.{field}")
     assert not extra
