@@ -303,11 +303,14 @@ def _spss_names(columns: list[str], instrument: Instrument, shown: str,
                                     message="column appears more than once (SPSS names "
                                             "ignore case)",
                                     expected=f"one variable named {target!r}"))
+    # a column named like a key the study maps to another column is not that key
+    moved = {key.casefold() for key, name in keys.items() if name.casefold() != key.casefold()}
     names: dict[str, str] = {}
     for column in columns:
         target = wanted.get(str(column).casefold())
         if target is None:
-            names[column] = column
+            names[column] = f"{column} (not a key)" if str(column).casefold() in moved \
+                else column
         elif chosen[target] == column:
             names[column] = as_key.get(target, target)
     return names

@@ -122,3 +122,25 @@ def test_run_publishes_national_and_region_pages_without_situations(tmp_path):
                             capture_output=True, text=True, env=env, timeout=600, check=False)
     assert result.returncode != 0 and "declares no situations" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".csv"])
+def test_a_column_named_like_a_mapped_key_is_not_that_key(gemeente, suffix):
+    import pandas as pd
+
+    frame = pd.read_csv(GEMEENTE / "survey_2023.csv", sep=";", dtype=str)
+    frame.insert(3, "region", "elsewhere")   # the file's own 'region', not the key
+    path = gemeente / f"survey_2023{suffix}"
+    if suffix == ".sav":
+        import pyreadstat
+
+        numeric = [c for c in frame.columns if c not in ("respnr", "gemeente", "region")]
+        frame[numeric] = frame[numeric].apply(pd.to_numeric)
+        pyreadstat.write_sav(frame, str(path))
+        data = yaml.safe_load((gemeente / "study.yaml").read_text())
+        data["survey"][0]["path"] = path.name
+        (gemeente / "study.yaml").write_text(yaml.safe_dump(data))
+    else:
+        frame.to_csv(path, sep=";", index=False)
+    study = image_synth.load_study(gemeente)
+    assert sorted(study.survey[C.REGION].unique()) == ["Arnhem", "Ede", "Zwolle"]
