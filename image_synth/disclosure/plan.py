@@ -411,8 +411,8 @@ class Plan:
         return cells, equalities, states
 
     def _too_much_hidden(self, table: TablePlan) -> bool:
-        """Hidden cells on the national row, or more than a quarter of the situation
-        rows' cells."""
+        """Hidden cells on the national row, or more than a quarter of the cells of the
+        rows below it (the situations; the regions of a study without situations)."""
         width = len(table.design.columns) + 1
         if any(table.state(NATIONAL, j) for j in range(width)):
             return True
