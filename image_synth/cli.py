@@ -164,6 +164,48 @@ def validate(study: str | None) -> None:
 
 
 @main.command()
+@click.argument("study_dir", type=click.Path(path_type=str))
+@click.option("--survey", "surveys", multiple=True, required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="An SPSS file (.sav, .zsav, .por); once per wave.")
+@click.option("--wave", "waves", multiple=True, type=int,
+              help="The wave of the survey files: once for all, or once per --survey.")
+@click.option("--id", "id_column", default=None, metavar="COLUMN",
+              help="The column holding the respondent id [default: respondent_id].")
+@click.option("--group", "groups", multiple=True, metavar="NAME=COLUMN",
+              help="A level (region, situation, sector) and the survey column (and QDA "
+                   "source attribute) holding it; region is required.")
+@click.option("--segments", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              default=None, help="A REFI-QDA project (.qdpx, .qde): codes and sources.")
+@click.option("--codebook", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              default=None, help="A REFI-QDA codebook (.qdc) to use as the codebook.")
+@click.option("--name", default=None, help="The study's name [default: the folder's name].")
+@_reports_errors
+def init(study_dir: str, surveys: tuple[str, ...], waves: tuple[int, ...],
+         id_column: str | None, groups: tuple[str, ...], segments: str | None,
+         codebook: str | None, name: str | None) -> None:
+    """Draft a study in STUDY_DIR from SPSS files and a QDA project.
+
+    Writes study.yaml, instrument.yaml, codebook.yaml and qual/sources.csv (copying the
+    data files into the folder) so that `image-synth validate STUDY_DIR` passes, then
+    prints what is still to decide: blocks and scales, the crosswalk, which groups nest
+    in which.
+    """
+    from .study.draft import draft_study
+
+    mapping = {}
+    for text in groups:
+        level, sep, column = text.partition("=")
+        if not sep or not level.strip() or not column.strip():
+            _fail(f"--group {text}: expected NAME=COLUMN, e.g. --group region=gemeente", 2)
+        mapping[level.strip()] = column.strip()
+    draft = draft_study(study_dir, surveys=list(surveys), waves=list(waves),
+                        id_column=id_column, groups=mapping, segments=segments,
+                        codebook=codebook, name=name)
+    click.echo(draft.report())
+
+
+@main.command()
 @click.argument("study", required=False, type=click.Path(path_type=str))
 @click.option("--out", type=click.Path(path_type=str), required=True,
               help="Folder for the tables (created; one file per table).")

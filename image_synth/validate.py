@@ -76,9 +76,14 @@ def _keyed_schema(study: StudyConfig | None, *, items: dict[str, pa.Column] | No
     if study is not None:
         cols[C.WAVE] = pa.Column(_INT64, pa.Check.isin(list(study.waves)), nullable=False)
         cols[C.REGION] = pa.Column(str, pa.Check.isin([r.id for r in study.regions]))
-        cols[C.SITUATION] = pa.Column(str, pa.Check.isin([s.id for s in study.situations]))
+        if study.situations:
+            cols[C.SITUATION] = pa.Column(str, pa.Check.isin([s.id for s in study.situations]))
+        else:   # no situation level: the key is empty
+            cols[C.SITUATION] = pa.Column(nullable=True)
         if study.sectors:
             cols[C.SECTOR] = pa.Column(str, pa.Check.isin([s.id for s in study.sectors]))
+        elif C.SECTOR in cols and not study.sectors:
+            cols[C.SECTOR] = pa.Column(nullable=True)
         key_checks.append(_region_agrees(study))
     return pa.DataFrameSchema({**cols, **(items or {})}, checks=key_checks + (checks or []),
                               unique=[C.RESPONDENT_ID, C.WAVE], report_duplicates="all",
@@ -107,8 +112,8 @@ def _region_agrees(study: StudyConfig) -> pa.Check:
         for region, situation, sector in zip(frame[C.REGION], frame[C.SITUATION],
                                              frame[C.SECTOR]):
             spec = by_region.get(region)
-            ok.append(spec is None or (spec.situation == situation and
-                                       (not spec.sectors or sector in spec.sectors)))
+            ok.append(spec is None or ((spec.situation is None or spec.situation == situation)
+                                       and (not spec.sectors or sector in spec.sectors)))
         return pd.Series(ok, index=frame.index)
 
     # a row without any value has no region and passes anyway: spare pandera's scan for it

@@ -181,7 +181,7 @@ class Plan:
         nodes = self.hierarchy.nodes()
         self._nodes = nodes
         situations = self.hierarchy.situations
-        regions = [r for s in situations for r in self.hierarchy.regions[s]]
+        regions = self.hierarchy.region_ids
         # respondents x nodes: everyone counts for the nation, their situation and region
         self._members = np.column_stack([
             np.ones((len(self.survey), 1), dtype=np.int64),
@@ -411,12 +411,12 @@ class Plan:
         return cells, equalities, states
 
     def _too_much_hidden(self, table: TablePlan) -> bool:
-        """Hidden cells on the national row, or more than a quarter of the situation
-        rows' cells."""
+        """Hidden cells on the national row, or more than a quarter of the cells of the
+        rows below it (the situations; the regions of a study without situations)."""
         width = len(table.design.columns) + 1
         if any(table.state(NATIONAL, j) for j in range(width)):
             return True
-        rows = [("situation", s) for s in self.hierarchy.situations]
+        rows = self.hierarchy.children(NATIONAL)   # the situations (else the regions)
         cells = [table.state(r, j) for r in rows for j in range(width)]
         return bool(cells) and sum(map(bool, cells)) / len(cells) > MAX_HIDDEN_SHARE
 

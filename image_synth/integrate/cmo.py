@@ -55,12 +55,16 @@ def cmo_table(study: "Study", *, situation: str | None = None, region: str | Non
     scoped, _ = scope_of(study, situation, region)
     rows += _survey_outcomes(scoped, study, wave, scope, lang)
     rows += _coded_elements(scoped, study, wave, scope, lang)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=_ELEMENT_COLUMNS)   # the columns also without rows
     has_evidence = (frame[C.N].fillna(0) > 0) | (frame[C.K_SOURCES].fillna(0) > 0)
     frame = frame[has_evidence].copy()
     frame["_order"] = frame["cmo"].map({r: i for i, r in enumerate(CMO_ROLES)})
     frame = frame.sort_values(["_order"], kind="stable").drop(columns="_order")
     return frame.reset_index(drop=True)
+
+
+_ELEMENT_COLUMNS = ["situation", "cmo", "element", "label", "kind", C.N, C.MEAN, "share_top2",
+                    C.K_SOURCES, C.N_SOURCES, "evidence"]
 
 
 def _element(scope, cmo, element, label, kind, items, n, mean, share, k, n_sources, ids):

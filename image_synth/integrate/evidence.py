@@ -83,7 +83,9 @@ def evidence_map(study: "Study", *, wave: int | None = None,
             rows.append({**base, "evidence": kind, C.K_SOURCES: len(hit),
                          C.N_SOURCES: n_sources, "present": bool(hit),
                          "source_ids": ";".join(hit)})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=[  # the columns also without rows (no categorised code)
+        C.CODE, "label_nl", "label_en", C.CATEGORY, "evidence", C.K_SOURCES, C.N_SOURCES,
+        "present", "source_ids"])
     out[C.SHARE] = np.where(out[C.N_SOURCES] > 0,
                             out[C.K_SOURCES] / out[C.N_SOURCES].where(out[C.N_SOURCES] > 0, 1),
                             np.nan)

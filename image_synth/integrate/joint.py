@@ -118,6 +118,9 @@ def survey_row_stats(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame,
                               if len(v) else np.nan)
         out.append(record)
     _add_intervals(out, level)
+    if not out:   # an instrument without mechanisms or conditions: no rows, same columns
+        return pd.DataFrame(columns=["row_id", C.N, C.MEAN, C.SD, C.CI_LOW, C.CI_HIGH,
+                                     "share_top2", "scale_min", "scale_max"])
     return pd.DataFrame(out)
 
 

@@ -61,8 +61,11 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
         situations=[item(page_file("situation", s.id), cfg.situation_label(s.id, lang))
                     for s in cfg.situations],
         regions=[item(page_file("region", r.id), scope_label(study, "region", r.id, lang),
-                      situation=cfg.situation_label(r.situation, lang))
+                      situation=cfg.situation_label(r.situation, lang)
+                      if r.situation is not None else "")
                  for r in cfg.regions],
+        region_head=(cfg.level_name("region", lang) or "").capitalize()
+        or word("index_region", lang),
         others=[item(f, entries[f].get("label", f)) for f in entries if f not in known],
         version=__version__, manifest=MANIFEST)
     return page(text, lang=lang, scrub=scrub)

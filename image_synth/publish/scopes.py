@@ -63,6 +63,9 @@ def plan_scopes(study: Any, *, scope: str = "all", only: str | list[str] | None 
 
     check_option("scope", scope, ("all", *SCOPES))
     cfg = study.config
+    if scope == "situation" and not cfg.situations:
+        raise OptionError("--scope situation: the study declares no situations; its scopes "
+                          "are national and region")
     planned = [("national", "")]
     planned += [("situation", s.id) for s in cfg.situations]
     planned += [("region", r.id) for r in cfg.regions]
@@ -98,5 +101,6 @@ def scope_label(study: Any, scope: str, value: str, lang: str) -> str:
         return word("national", lang)
     if scope == "situation":
         return cfg.situation_label(value, lang)
-    region = cfg.region(value)
-    return word("region_named", lang, name=region.label.get(lang) if region.label else region.id)
+    from ..render.common import region_named
+
+    return region_named(study, value, lang)

@@ -114,9 +114,10 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
     """
     path = Path(path)
     shown = file or str(path)
+    keys = key_columns(study)
     table: Table | None = None
     if path.suffix.lower() in SPSS_SUFFIXES:
-        raw, problems = _read_spss(path, shown, instrument)
+        raw, problems = _read_spss(path, shown, instrument, keys=keys)
     else:
         try:
             table_format(path)
@@ -125,8 +126,8 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
                 file=shown, message=f"unsupported file type {path.suffix or '(none)'}",
                 expected="a " + ", ".join(SPSS_SUFFIXES) + ", .csv or .xlsx file")]) from None
         table = load_table(path, file=shown)
-        raw, problems = table.frame, list(table.problems)
-    frame, more = _coerce(raw, shown, instrument, wave)
+        raw, problems = _keys_renamed(table.frame, keys), list(table.problems)
+    frame, more = _coerce(raw, shown, instrument, wave, keys=keys, study=study)
     problems += more
     if all(key in frame.columns for key in C.SURVEY_KEYS):
         from ..validate import survey_problems
@@ -137,15 +138,45 @@ def read_survey(path: str | Path, *, instrument: Instrument, wave: int | None = 
         if table is not None:  # data row numbers -> "line N" of a CSV, row N of a sheet
             problems = [replace(p, row=table.row(p.row)) if isinstance(p.row, int) else p
                         for p in problems]
+        problems = [replace(p, column=keys[p.column]) if p.column in keys else p
+                    for p in problems]      # key columns named as the file names them
         raise DataValidationError(problems)
     return frame
+
+
+def key_columns(study: StudyConfig | None) -> dict[str, str]:
+    """Key (``respondent_id``, ``wave``, ``region``, ``situation``, ``sector``) -> the
+    column of the survey files that holds it (the study's ``columns``; else the key)."""
+    if study is None:
+        return {key: key for key in (C.RESPONDENT_ID, C.WAVE, C.REGION, C.SITUATION,
+                                     C.SECTOR)}
+    return study.columns.file_names()
+
+
+def _keys_renamed(raw: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
+    """A CSV/XLSX frame with its key columns under the package's names (the exact
+    spelling first, else the one column that matches whatever its case)."""
+    rename = {}
+    for key, name in keys.items():
+        if name == key and key in raw.columns:
+            continue
+        found = [c for c in raw.columns if c == name] or \
+            [c for c in raw.columns if str(c).casefold() == name.casefold()]
+        if len(found) == 1:
+            rename[found[0]] = key
+    if not rename:
+        return raw
+    # a column that has a key's name but is not the column mapped to it is not that key
+    aside = {c: f"{c} (not a key)" for c in raw.columns
+             if c in keys and c not in rename and c in rename.values()}
+    return raw.rename(columns={**aside, **rename})
 
 
 # --------------------------------------------------------------------------- SPSS
 
 
-def _read_spss(path: Path, shown: str, instrument: Instrument
-               ) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_spss(path: Path, shown: str, instrument: Instrument, *,
+               keys: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Every cell of an SPSS file as text, item codes on the instrument's numbering.
 
     Column names are those of the instrument where a file's name matches one whatever
@@ -155,7 +186,7 @@ def _read_spss(path: Path, shown: str, instrument: Instrument
     data, meta = _spss_data(path, shown)
     problems: list[Problem] = []
     names = _spss_names(list(data.columns), instrument, shown, problems,
-                        portable=path.suffix.lower() == ".por")
+                        portable=path.suffix.lower() == ".por", keys=keys)
     if len(names) < len(data.columns):      # a second spelling of a name is not read
         data = data[list(names)]
     data = data.set_axis([names[c] for c in data.columns], axis=1)
@@ -249,16 +280,20 @@ POR_NAME_LENGTH = 8
 
 
 def _spss_names(columns: list[str], instrument: Instrument, shown: str,
-                problems: list[Problem], *, portable: bool = False) -> dict[str, str]:
+                problems: list[Problem], *, portable: bool = False,
+                keys: dict[str, str] | None = None) -> dict[str, str]:
     """File column -> the name it is read under: an instrument or key name matched
     whatever its case (the exact spelling first), every other column as it is.
 
     In a portable file, whose names are cut to eight characters, a name of eight
     characters also matches the one instrument or key name that begins with it. Two
     columns that match one name are a problem; the first (the exact spelling, if there
-    is one) is read.
+    is one) is read. ``keys`` maps each key to the file's name for it (the study's
+    ``columns``); a key column is read under the key's name.
     """
-    names_wanted = (*C.SURVEY_KEYS, *(i.id for i in instrument.items))
+    keys = keys or key_columns(None)
+    as_key = {name: key for key, name in keys.items()}
+    names_wanted = (*keys.values(), *(i.id for i in instrument.items))
     wanted = {name.casefold(): name for name in names_wanted}
     if portable:
         cut: dict[str, list[str]] = {}
@@ -290,13 +325,16 @@ def _spss_names(columns: list[str], instrument: Instrument, shown: str,
                                     message="column appears more than once (SPSS names "
                                             "ignore case)",
                                     expected=f"one variable named {target!r}"))
+    # a column named like a key the study maps to another column is not that key
+    moved = {key.casefold() for key, name in keys.items() if name.casefold() != key.casefold()}
     names: dict[str, str] = {}
     for column in columns:
         target = wanted.get(str(column).casefold())
         if target is None:
-            names[column] = column
+            names[column] = f"{column} (not a key)" if str(column).casefold() in moved \
+                else column
         elif chosen[target] == column:
-            names[column] = target
+            names[column] = as_key.get(target, target)
     return names
 
 
@@ -511,16 +549,32 @@ def _sort_key(raw_code) -> tuple[int, float | str]:
 # --------------------------------------------------------------------------- coercion
 
 
-def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | None
+def _coerce(raw: pd.DataFrame, shown: str, instrument: Instrument, wave: int | None, *,
+            keys: dict[str, str] | None = None, study: StudyConfig | None = None
             ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Key columns and item codes of a text frame whose key columns have the package's
+    names. A study without situations (or without sectors, when the file has no sector
+    column) gets an empty ``situation`` (``sector``) key."""
     problems: list[Problem] = []
     present = set(raw.columns)
     out: dict[str, pd.Series | pd.api.extensions.ExtensionArray] = {}
+    keys = keys or key_columns(None)
+    absent_levels = set()
+    if study is not None and not study.situations:
+        absent_levels.add(C.SITUATION)
+    if study is not None and not study.sectors and C.SECTOR not in present:
+        absent_levels.add(C.SECTOR)
 
     for key in (C.RESPONDENT_ID, C.REGION, C.SITUATION, C.SECTOR):
-        if key not in present:
+        if key in absent_levels:
+            out[key] = pd.Series(pd.NA, index=raw.index, dtype=object)
+        elif key not in present:
+            mapped = keys[key] != key
             problems.append(Problem(file=shown, column=key, message="required column is missing",
-                                    expected=f"a column named {key!r}"))
+                                    expected=f"a column named {keys[key]!r}"
+                                    + (f" (the study's columns.{key})" if mapped else
+                                       f" (or name its column under columns.{key} in the "
+                                       "study file)" if study is not None else "")))
         else:
             out[key] = raw[key].astype(str).str.strip()
 

@@ -13,7 +13,8 @@ from .words import word
 if TYPE_CHECKING:
     from ..study.load import Study
 
-__all__ = ["item_label", "scale_label", "code_label", "region_label", "situation_label",
+__all__ = ["item_label", "scale_label", "code_label", "region_label", "region_named",
+           "level_word", "situation_label",
            "sector_label", "node_label", "count_cell", "stat_cell", "hidden_notes",
            "answer_label", "column_label"]
 
@@ -41,6 +42,18 @@ def region_label(study: "Study", region: str, lang: str) -> str:
     return r.label.get(lang) if r.label else r.id
 
 
+def region_named(study: "Study", region: str, lang: str) -> str:
+    """``regio C``, or ``gemeente Arnhem`` where the study names its region level."""
+    name = region_label(study, region, lang)
+    level = study.config.level_name("region", lang)
+    return f"{level} {name}" if level else word("region_named", lang, name=name)
+
+
+def level_word(study: "Study", level: str, lang: str) -> str:
+    """What the study calls ``level`` (region, situation, sector), else the package's word."""
+    return study.config.level_name(level, lang) or word(f"level_{level}", lang)
+
+
 def situation_label(study: "Study", situation: str, lang: str) -> str:
     return study.config.situation_label(situation, lang)
 
@@ -60,7 +73,7 @@ def node_label(study: "Study", node: tuple, lang: str) -> str:
     if kind == "situation":
         return situation_label(study, node[1], lang)
     if kind == "region":
-        return word("region_named", lang, name=region_label(study, node[1], lang))
+        return region_named(study, node[1], lang)
     return word("sector_named", lang, name=sector_label(study, node[2], lang))
 
 

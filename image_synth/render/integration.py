@@ -18,7 +18,7 @@ from ..integrate.convergence import ConvergenceRules
 from .common import (
     fmt_interval,
     hidden_notes,
-    region_label,
+    region_named,
     situation_label,
     stat_cell,
 )
@@ -48,7 +48,7 @@ def source_description(results: "ScopeResults", source_id: str, lang: str) -> st
     parts = [word(f"source_{s[C.SOURCE_TYPE]}_one", lang)]
     region = s.get(C.REGION)
     if isinstance(region, str) and region:
-        parts.append(word("region_named", lang, name=region_label(results.study, region, lang)))
+        parts.append(region_named(results.study, region, lang))
     if s.get(C.WAVE) == s.get(C.WAVE):
         parts.append(str(int(s[C.WAVE])))
     return ", ".join(parts)

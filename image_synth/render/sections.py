@@ -111,14 +111,14 @@ def _section(results: "ScopeResults", name: str, lang: str, parts: list,
 
 def scope_label(results: "ScopeResults", lang: str) -> str:
     """``landelijk`` / the situation's label / ``regio C``."""
-    from .common import region_label, situation_label
+    from .common import region_named, situation_label
 
     scope = results.scope
     if scope.kind == "national":
         return word("national", lang)
     if scope.kind == "situation":
         return situation_label(results.study, scope.value, lang)
-    return word("region_named", lang, name=region_label(results.study, scope.value, lang))
+    return region_named(results.study, scope.value, lang)
 
 
 # --------------------------------------------------------------------------- sections
@@ -151,13 +151,28 @@ def response(results: "ScopeResults", *, lang: str = "nl") -> Section:
 
 
 def situations(results: "ScopeResults", *, lang: str = "nl") -> Section:
-    """The collaboration situation(s) of the scope, with their regions and sectors."""
-    from .common import region_label, sector_label, situation_label
+    """The collaboration situation(s) of the scope, with their regions and sectors (in a
+    study without situations: one sentence saying so, and the regions)."""
+    from .common import level_word, region_label, region_named, sector_label, situation_label
     from ..results.scope import hierarchy
 
     study = results.study
     h = hierarchy(study)
     scope = results.scope
+    if not study.config.situations:
+        level = level_word(study, "region", lang)
+        if scope.kind == "region":
+            text = word("region_no_situation", lang, region=region_named(study, scope.value,
+                                                                         lang))
+        else:
+            text = word("no_situations", lang, level=level, names=", ".join(
+                region_label(study, r, lang) for r in h.region_ids))
+        parts = [_p(text)]
+        region = study.config.region(scope.value) if scope.kind == "region" else None
+        if region is not None and region.sectors:
+            names = ", ".join(sector_label(study, s, lang) for s in region.sectors)
+            parts.append(_p(f"{word('sectors_label', lang)}: {names}"))
+        return _section(results, "situations", lang, parts, word("section_grouping", lang))
     heading = word("section_situations", lang) if scope.kind == "national" else \
         word("heading_situation", lang)
     if scope.kind == "region":
@@ -300,6 +315,8 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
         if fig is not None:
             parts.append(FigureOutput(fig, caption=word("heatmap_caption", lang,
                                                         k=results.min_n)))
+        elif not results.study.config.situations:
+            parts.append(_p(word("heatmap_needs_situations", lang), "isx-note"))
     table = cmo_table(results, lang)
     if table is not None:
         parts += [_h3("integration-cmo", word("cmo_heading", lang)), table]

@@ -291,14 +291,13 @@ def network_measures_table(results: "ScopeResults", lang: str) -> Table | None:
     frame = results.network_measures
     if frame.empty:
         return None
-    from .common import region_label
+    from .common import region_named
 
     study = results.study
     types = {d.meeting: d.party_types for d in results.drawings()}
     rows = []
     for r in frame.itertuples(index=False):
-        rows.append(Row(html.escape(word("region_named", lang,
-                                         name=region_label(study, r.region, lang))), [
+        rows.append(Row(html.escape(region_named(study, r.region, lang)), [
             Cell(integer(r.n_parties, lang)), Cell(integer(r.n_ties, lang)),
             Cell(number(r.density, lang)), Cell(number(r.degree_centralisation, lang) or "–"),
             Cell.text(_party_label(r, types.get(r.meeting, {}), lang)),

@@ -3,7 +3,8 @@
 A supplement describes one *scope*: the nation, one collaboration situation or one
 region. The study's grouping makes a hierarchy — nation > situations > regions >
 sectors within a region — whose nodes add up: the regions of a situation sum to the
-situation, the situations to the nation. Disclosure control decides over the whole
+situation, the situations to the nation. A study without situations has one level less:
+nation > regions > sectors, the regions summing to the nation. Disclosure control decides over the whole
 hierarchy at once (a region page minus its siblings must not reveal what the situation
 page hides), so every part of the package that needs the hierarchy asks
 :func:`hierarchy` for it instead of building its own.
@@ -69,16 +70,26 @@ class Hierarchy:
     sectors
         ``{region id: [sector ids]}``: the sectors declared for the region, else those
         found in the survey.
+    direct
+        Region ids directly under the nation, in study order: every region of a study
+        without situations (empty when the study has them).
     """
 
     situations: list[str]
     regions: dict[str, list[str]]
     sectors: dict[str, list[str]] = field(default_factory=dict)
+    direct: list[str] = field(default_factory=list)
+
+    @property
+    def region_ids(self) -> list[str]:
+        """Every region: situation by situation, then those directly under the nation."""
+        return [r for s in self.situations for r in self.regions[s]] + list(self.direct)
 
     def children(self, key: tuple, *, sectors: bool = False) -> list[tuple]:
         """The nodes that add up to ``key`` (sectors only when asked)."""
         if key == NATIONAL:
-            return [("situation", s) for s in self.situations]
+            return [("situation", s) for s in self.situations] + \
+                [("region", r) for r in self.direct]
         if key[0] == "situation":
             return [("region", r) for r in self.regions.get(key[1], [])]
         if key[0] == "region" and sectors:
@@ -94,6 +105,10 @@ class Hierarchy:
                 out.append(("region", r))
                 if sectors:
                     out += [("sector", r, sec) for sec in self.sectors.get(r, [])]
+        for r in self.direct:
+            out.append(("region", r))
+            if sectors:
+                out += [("sector", r, sec) for sec in self.sectors.get(r, [])]
         return out
 
     def constraints(self, *, sectors: bool = False) -> list[tuple[tuple, list[tuple]]]:
@@ -116,6 +131,7 @@ class Hierarchy:
             for s in self.situations:
                 out.append((("situation", s), 1))
                 out += [(("region", r), 2) for r in self.regions[s]]
+            out += [(("region", r), 1) for r in self.direct]
             return out
         key = scope.key
         return [(key, 0)] + [(c, 1) for c in self.children(key, sectors=sectors)]
@@ -151,5 +167,6 @@ def _build(study: "Study") -> Hierarchy:
             sectors[r.id] = sorted(str(x) for x in found)
         else:
             sectors[r.id] = []
+    direct = [r.id for r in cfg.regions if r.situation is None]
     return Hierarchy(situations=[s.id for s in cfg.situations], regions=regions,
-                     sectors=sectors)
+                     sectors=sectors, direct=direct)

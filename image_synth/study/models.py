@@ -574,7 +574,8 @@ class Level(_Model):
 
 class Region(_Model):
     id: str
-    situation: str
+    #: the region's situation; required when the study declares situations, else absent
+    situation: str | None = None
     sectors: tuple[str, ...] = ()
     label: Text | None = None
 
@@ -584,10 +585,49 @@ class Region(_Model):
         return _file_name_id(value)
 
 
+class LevelNames(_Model):
+    """What the study calls each grouping level, per language (``gemeente``, ...).
+
+    A level left out keeps the package's own word (region, collaboration situation,
+    sector).
+    """
+
+    region: Text | None = None
+    situation: Text | None = None
+    sector: Text | None = None
+
+
+class KeyColumns(_Model):
+    """The survey's key columns: which column of the survey files holds each key.
+
+    The defaults are the package's own names; a study whose files say ``respnr`` and
+    ``gemeente`` maps them here instead of renaming the files. Column names are matched
+    as SPSS matches them, whatever their case.
+    """
+
+    respondent_id: str = "respondent_id"
+    wave: str = "wave"
+    region: str = "region"
+    situation: str = "situation"
+    sector: str = "sector"
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "KeyColumns":
+        names = [v.casefold() for v in self.model_dump().values()]
+        twice = _duplicates(names)
+        if twice:
+            raise ValueError("a column is named for more than one key: " + ", ".join(twice))
+        return self
+
+    def file_names(self) -> dict[str, str]:
+        """Key (the package's column name) -> the column of the survey files."""
+        return dict(self.model_dump())
+
+
 class WaveFile(_Model):
     wave: int
     path: str
-    #: for a survey CSV/XLSX: the column holding the respondent id, if not respondent_id
+    #: how to read the file; ``auto``: from its name's ending
     format: Literal["auto", "sav", "zsav", "por", "csv", "xlsx", "qdpx", "qde", "segments_csv",
                     "segments_xlsx"] = "auto"
 
@@ -607,9 +647,14 @@ class StudyConfig(_Model):
     language: Literal["nl", "en"] = "nl"
     waves: tuple[int, ...]
     synthetic: bool = False
-    situations: tuple[Level, ...]
+    #: the situations regions are grouped into; empty: the study has no situation level
+    situations: tuple[Level, ...] = ()
     sectors: tuple[Level, ...] = ()
     regions: tuple[Region, ...]
+    #: what the study calls its levels (region, situation, sector), per language
+    levels: LevelNames = LevelNames()
+    #: the survey's key columns, where they are not named as the package names them
+    columns: KeyColumns = KeyColumns()
     instrument: str
     codebook: str | None = None
     survey: tuple[WaveFile, ...] = ()
@@ -642,7 +687,14 @@ class StudyConfig(_Model):
         for dup in sorted({r for r in region_ids if region_ids.count(r) > 1}):
             problems.append(f"region {dup!r} appears more than once")
         for region in self.regions:
-            if region.situation not in situations:
+            if not situations and region.situation is not None:
+                problems.append(f"region {region.id!r}: situation {region.situation!r}, but "
+                                "the study declares no situations (add them under "
+                                "'situations', or leave the region's situation out)")
+            elif situations and region.situation is None:
+                problems.append(f"region {region.id!r} has no situation; the study declares "
+                                f"situations: one of {sorted(situations)}")
+            elif situations and region.situation not in situations:
                 problems.append(f"region {region.id!r}: situation {region.situation!r} is not "
                                 f"one of {sorted(situations)}")
             for sector in region.sectors:
@@ -655,6 +707,17 @@ class StudyConfig(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def has_situations(self) -> bool:
+        """Whether the study groups its regions into situations (a second level)."""
+        return bool(self.situations)
+
+    def level_name(self, level: str, lang: str = "nl") -> str | None:
+        """What the study calls ``level`` (region, situation, sector) in ``lang``, or
+        ``None`` where it keeps the package's word."""
+        names = getattr(self.levels, level)
+        return names.get(lang) if names is not None else None
 
     def region(self, region_id: str) -> Region:
         for region in self.regions:

@@ -23,8 +23,9 @@ def study_summary(study: "Study") -> str:
     lines.append("survey respondents per wave: " + (", ".join(
         f"{int(w)}: {n}" for w, n in survey.groupby(C.WAVE).size().items()) or "none"))
     if len(survey):
-        table = survey.groupby([C.SITUATION, C.WAVE]).size().unstack(fill_value=0)
-        lines.append("  per situation:")
+        level = C.SITUATION if cfg.situations else C.REGION   # the top level below the nation
+        table = survey.groupby([level, C.WAVE]).size().unstack(fill_value=0)
+        lines.append(f"  per {cfg.level_name(level, 'en') or level}:")
         for situation, row in table.iterrows():
             counts = ", ".join(f"{int(w)}: {n}" for w, n in row.items())
             lines.append(f"    {situation:<24} {counts}")

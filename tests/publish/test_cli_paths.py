@@ -59,12 +59,12 @@ def test_a_missing_study_far_from_any_study(cli, tmp_path):
 
 
 @pytest.mark.parametrize("name, reason", [
-    ("survey_2023.csv", "it is not a YAML mapping of name, id, waves, situations, regions, "
+    ("survey_2023.csv", "it is not a YAML mapping of name, id, waves, regions, "
                         "instrument"),
-    ("instrument.yaml", "it lacks id, waves, situations, regions, instrument (another file "
+    ("instrument.yaml", "it lacks id, waves, regions, instrument (another file "
                         "of a study?)"),
     # both have a name: but for it, every key a study file needs is missing
-    ("codebook.yaml", "it lacks id, waves, situations, regions, instrument (another file "
+    ("codebook.yaml", "it lacks id, waves, regions, instrument (another file "
                       "of a study?)"),
 ])
 def test_a_file_that_is_not_a_study(cli, tmp_path, study, name, reason):

@@ -1,0 +1,216 @@
+"""``image-synth init``: a draft study from SPSS files and a QDA project that validates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from _support import ROOT
+
+import image_synth
+from image_synth import columns as C
+from image_synth.errors import DataValidationError, StudyError
+from image_synth.study.draft import draft_study
+
+NVIVO = "refi_samples/nvivo_mac12.7_OltasSzkepticizmus_17June.qdpx"
+LIKERT = {1.0: "helemaal niet", 2.0: "niet", 3.0: "neutraal", 4.0: "wel", 5.0: "helemaal wel",
+          9.0: "weet niet"}
+
+
+def _cli(*args, timeout=600):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "image_synth", *args], capture_output=True,
+                          text=True, env=env, timeout=timeout, check=False)
+
+
+@pytest.fixture
+def enquete(tmp_path):
+    """A .sav as SPSS users write them: labels, user-missing 9 = "weet niet", 8 thru 9 on
+    another item, a date, a string, respondents grouped by a labelled municipality
+    column, no situations."""
+    import pyreadstat
+
+    rng = np.random.default_rng(7)
+    n = 30
+    frame = pd.DataFrame({
+        "RespNr": [f"R{i:03d}" for i in range(n)],
+        "gemeente": np.repeat([1.0, 2.0, 3.0], 10),
+        "ingevuld": [dt.date(2023, 3, 1) + dt.timedelta(days=i) for i in range(n)],
+        "opmerking": ["" if i % 3 else "goed" for i in range(n)],
+        "com_1": rng.integers(1, 6, n).astype(float),
+        "com_2": rng.integers(1, 6, n).astype(float),
+        "tijd": rng.integers(1, 6, n).astype(float),
+        "tevreden": rng.integers(1, 8, n).astype(float),
+    })
+    frame.loc[[0, 5, 12], "com_1"] = 9
+    frame.loc[3, "tijd"], frame.loc[4, "tijd"] = 9, 8
+    path = tmp_path / "enquete.sav"
+    pyreadstat.write_sav(
+        frame, str(path),
+        column_labels={"RespNr": "Respondentnummer", "gemeente": "Gemeente",
+                       "com_1": "We communiceren regelmatig",
+                       "com_2": "We weten wat de ander doet", "tijd": "Er is genoeg tijd",
+                       "tevreden": "Tevredenheid"},
+        variable_value_labels={"gemeente": {1.0: "Arnhem", 2.0: "Ede", 3.0: "Zwolle"},
+                               "com_1": LIKERT, "com_2": LIKERT,
+                               "tijd": {**LIKERT, 8.0: "niet van toepassing"},
+                               "tevreden": {1.0: "zeer ontevreden", 7.0: "zeer tevreden"}},
+        missing_ranges={"com_1": [9], "com_2": [9], "tijd": [{"lo": 8, "hi": 9}]})
+    return path
+
+
+def test_a_draft_from_a_sav_validates_and_keeps_declared_missing_off_the_scale(enquete,
+                                                                               tmp_path):
+    draft = draft_study(tmp_path / "study", surveys=[enquete], waves=[2023], id_column="RespNr",
+                        groups={"region": "gemeente"})
+    report = draft.report()
+    assert "ingevuld (date or time variable)" in report
+    assert "opmerking (string variable)" in report
+    assert "9 = 'weet niet' -> dont_know" in report
+    assert "8 = 'niet van toepassing' -> not_applicable" in report
+    study = image_synth.load_study(tmp_path / "study")
+    assert study.config.situations == () and study.config.columns.region == "gemeente"
+    assert [r.label.nl for r in study.config.regions] == ["Arnhem", "Ede", "Zwolle"]
+    inst = study.instrument
+    assert [i.id for i in inst.items] == ["com_1", "com_2", "tijd", "tevreden"]
+    assert inst.item("com_1").text.nl == "We communiceren regelmatig"
+    assert inst.item("com_1").response_set == inst.item("com_2").response_set  # shared
+    assert inst.response_set("tijd").non_numeric_codes == {8: "not_applicable",
+                                                           9: "dont_know"}
+    assert inst.response_set("tevreden").numeric_codes == [1, 2, 3, 4, 5, 6, 7]
+    numbers = image_synth.numeric_items(study.survey, inst)
+    assert (study.survey["com_1"] == 9).sum() == 3
+    assert numbers["com_1"].max() <= 5 and numbers["com_1"].isna().sum() == 3
+    assert numbers["tijd"].max() <= 5 and numbers["tijd"].isna().sum() == 2
+    assert _cli("validate", str(tmp_path / "study")).returncode == 0
+
+
+def test_init_with_a_real_nvivo_project_validates_and_publishes(enquete, tmp_path, shared):
+    project_file = shared / NVIVO
+    result = _cli("init", str(tmp_path / "study"), "--survey", str(enquete), "--wave", "2023",
+                  "--id", "RespNr", "--group", "region=gemeente", "--segments",
+                  str(project_file))
+    assert result.returncode == 0, result.stderr
+    assert "still to decide:" in result.stdout and "weet niet" in result.stdout
+    assert _cli("validate", str(tmp_path / "study")).returncode == 0
+    study = image_synth.load_study(tmp_path / "study")
+    project = image_synth.read_qdpx(project_file)
+    # every code with its parent: the drafted tree gives the project's paths
+    book = {c.id: c for c in study.codebook.codes}
+
+    def path(code):
+        names = []
+        while code is not None:
+            names.append(code.label.nl)
+            code = book.get(code.parent) if code.parent else None
+        return " > ".join(reversed(names))
+
+    assert sorted(path(c) for c in book.values()) == sorted(project.codes[C.CODE_PATH])
+    # every coded segment
+    assert len(study.segments) == len(project.codings)
+    assert set(study.sources[C.SOURCE_ID]) == set(project.sources[C.SOURCE_ID])
+    run = _cli("run", str(tmp_path / "study"), "--scope", "national", "-j", "1", "--out",
+               str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "national.html").is_file()
+
+
+@pytest.mark.parametrize("name", ["pyreadstat_basic_sample.zsav", "pyreadstat_basic_sample.por"])
+def test_real_spss_files_give_a_study_that_validates(name, tmp_path, shared):
+    draft = draft_study(tmp_path / "study", surveys=[shared / "spss_samples" / name],
+                        waves=[2023], id_column="mychar", groups={"region": "mylabl"})
+    assert {(n.lower(), r) for _, n, r in draft.left_out} >= {
+        ("mydate", "date or time variable"), ("mynum", "numeric without value labels")}
+    study = image_synth.load_study(tmp_path / "study")
+    assert [i.id for i in study.instrument.items] == ["myord"]
+    assert len(study.survey) == 5
+
+
+def test_real_declared_missing_codes_become_non_numeric(tmp_path, shared):
+    path = shared / "spss_samples" / "pyreadstat_basic_sample_missing.sav"
+    draft_study(tmp_path / "study", surveys=[path], waves=[2023], id_column="mychar",
+                groups={"region": "mylabl"})
+    inst = yaml.safe_load((tmp_path / "study" / "instrument.yaml").read_text())
+    myord = next(s for s in inst["response_sets"] if s["id"] == inst["items"][0]["response_set"])
+    assert {c["code"]: c.get("non_numeric") for c in myord["codes"]} == {
+        -3: "not_applicable", -1: "not_applicable", 1: None, 2: None, 3: None}
+    # the file's empty id and region of case 7 are what validation still reports
+    with pytest.raises(DataValidationError) as info:
+        image_synth.load_study(tmp_path / "study")
+    assert {p.row for p in info.value.problems} == {7}
+
+
+def test_init_refuses_what_it_cannot_draft(enquete, tmp_path):
+    with pytest.raises(StudyError, match="--group region=COLUMN is required"):
+        draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="RespNr")
+    with pytest.raises(StudyError, match="one of region, situation, sector"):
+        draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="RespNr",
+                    groups={"region": "gemeente", "bestuur": "x"})
+    with pytest.raises(DataValidationError, match="no column 'respnummer'"):
+        draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="respnummer",
+                    groups={"region": "gemeente"})
+    with pytest.raises(StudyError, match="give --wave"):
+        draft_study(tmp_path / "a", surveys=[enquete], id_column="RespNr",
+                    groups={"region": "gemeente"})
+    result = _cli("init", str(tmp_path / "b"), "--survey", str(enquete), "--group", "gemeente")
+    assert result.returncode == 2 and "NAME=COLUMN" in result.stderr
+
+
+def test_source_attributes_give_the_sources_their_region(tmp_path, shared):
+    """A QualCoder export whose sources have a ``regio`` attribute (C, D), a survey
+    grouped by a ``regio`` column of text holding C and E."""
+    import pyreadstat
+
+    frame = pd.DataFrame({"id": [f"S{i}" for i in range(6)], "regio": list("CCCEEE"),
+                          "vraag": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0]})
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(frame, str(path), column_labels={"vraag": "Een vraag"},
+                         variable_value_labels={"vraag": {1.0: "laag", 3.0: "hoog"}})
+    project = shared / "refi_samples" / "qualcoder4.0beta_export_emoji.qdpx"
+    draft_study(tmp_path / "study", surveys=[path], waves=[2024], id_column="id",
+                groups={"region": "regio"}, segments=project)
+    study = image_synth.load_study(tmp_path / "study")
+    assert [r.id for r in study.config.regions] == ["C", "E", "D"]
+    assert dict(zip(study.sources[C.SOURCE_ID], study.sources[C.REGION])) == {
+        "interview_één.txt": "C", "interview two.txt": "D"}
+    assert study.sources["attr:leeftijd"].notna().all()
+    assert len(study.segments) == len(image_synth.read_qdpx(project).codings)
+
+
+def test_a_qdc_codebook_and_two_waves(enquete, tmp_path, shared):
+    draft_study(tmp_path / "study", surveys=[enquete, enquete], waves=[2022, 2023],
+                id_column="RespNr", groups={"region": "gemeente"},
+                codebook=shared / "refi_samples" / "qualcoder4.0beta_codebook.qdc")
+    study = image_synth.load_study(tmp_path / "study")
+    assert study.config.waves == (2022, 2023) and len(study.survey) == 60
+    assert [w.path for w in study.config.survey] == ["survey/2022_enquete.sav",
+                                                     "survey/2023_enquete.sav"]
+    assert study.codebook is not None and len(study.codebook.codes) > 0
+
+
+@pytest.mark.parametrize("nested", [True, False])
+def test_a_situation_group_nests_the_regions_or_is_left_out(tmp_path, nested):
+    import pyreadstat
+
+    frame = pd.DataFrame({"id": [f"S{i}" for i in range(6)], "bestuur": list("AABBCC"),
+                          "type": list("ppppvv") if nested else list("pvppvv"),
+                          "sector": list("xyxyxy"), "vraag": [1.0, 2.0, 3.0] * 2})
+    path = tmp_path / "s.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={"vraag": {1.0: "laag"}})
+    draft = draft_study(tmp_path / "study", surveys=[path], waves=[2024], id_column="id",
+                        groups={"region": "bestuur", "situation": "type", "sector": "sector"})
+    study = image_synth.load_study(tmp_path / "study")
+    assert [s.id for s in study.config.sectors] == ["x", "y"]
+    if nested:
+        assert [(r.id, r.situation) for r in study.config.regions] == [
+            ("A", "p"), ("B", "p"), ("C", "v")]
+        assert list(study.survey[C.SITUATION]) == list("ppppvv")
+    else:
+        assert study.config.situations == ()
+        assert any("does not group" in d and "A: p, v" in d for d in draft.decisions)
