@@ -328,11 +328,36 @@ def networks(results: "ScopeResults", *, lang: str = "nl") -> Section:
                  isolated=percent(p["fragmented_isolated_share"], lang),
                  centralisation=number(p["star_centralisation"], lang),
                  hub=percent(p["star_hub_share"], lang))
-    fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)))
+    fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)),
+                        places={d.meeting: drawing_place(results, d, lang) for d in drawings})
     return _section(results, "networks", lang, [
         _p(word("network_colours", lang)),
         FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))),
         network_measures_table(results, lang), _p(rules, "isx-note")])
+
+
+def drawing_place(results: "ScopeResults", drawing, lang: str) -> str:
+    """Where a drawing comes from in the reader's words: the study's names of its
+    situation and region, and its wave (``binnen po · regio C · 2023``); never the
+    meeting's id."""
+    from .common import region_label, situation_label
+
+    study = results.study
+    parts = []
+    if drawing.situation:
+        try:
+            parts.append(situation_label(study, drawing.situation, lang))
+        except KeyError:  # a situation the study does not name: its words as written
+            parts.append(str(drawing.situation).replace("_", " "))
+    if drawing.region:
+        try:
+            name = region_label(study, drawing.region, lang)
+        except KeyError:
+            name = str(drawing.region)
+        parts.append(word("region_named", lang, name=name))
+    if drawing.wave:
+        parts.append(str(drawing.wave))
+    return " · ".join(parts) or word("net_drawing", lang)
 
 
 def methods(results: "ScopeResults", *, lang: str = "nl") -> Section:
