@@ -265,7 +265,7 @@ def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
         interviews = (Cell(html.escape(word("k_of_n", lang, k=integer(r.k_sources, lang),
                                             n=integer(r.n_sources, lang))))
                       if r.n_sources else Cell("–"))
-        rows.append(Row(html.escape(labels.get(r.element, word("unknown_element", lang))),
+        rows.append(Row(html.escape(_element_name(labels, r.element, lang)),
                         [Cell.text(role), survey, interviews]))
     notes = hidden_notes({(c.state, True) for row in rows for c in row.cells if c.state},
                          min_n=k, lang=lang)
@@ -276,12 +276,23 @@ def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
 
 
 def _element_labels(results: "ScopeResults", lang: str) -> dict[str, str]:
+    """The reader's name of every row a CMO table or meta-inference can name:
+    ``scale:<id>``, ``item:<id>``, ``code:<id>``, and a bare codebook id (meta-inferences
+    may name codes without the ``code:`` prefix, see
+    :func:`image_synth.integrate.evidence.check_meta_inferences`)."""
     study = results.study
     out = {f"item:{i.id}": i.text.get(lang) for i in study.instrument.items}
     out.update({f"scale:{s.id}": s.label.get(lang) for s in study.instrument.scales})
     if study.codebook is not None:
-        out.update({f"code:{c.id}": c.label.get(lang) for c in study.codebook.codes})
+        for c in study.codebook.codes:
+            out[f"code:{c.id}"] = out[c.id] = c.label.get(lang)
     return out
+
+
+def _element_name(labels: dict[str, str], element: str, lang: str) -> str:
+    """An element's name, or a sentence saying that the study does not name it (the id
+    itself stays off the page)."""
+    return labels.get(element) or word("unknown_element", lang)
 
 
 def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
@@ -326,8 +337,8 @@ def meta_inference_table(results: "ScopeResults", lang: str) -> Table | None:
     quote_lang = results.study.config.language
     rows = []
     for r in frame.itertuples(index=False):
-        rests_on = ", ".join(labels.get(x, word("unknown_element", lang))
-                             for x in str(r.rows).split(";") if x)
+        rests_on = "; ".join(_element_name(labels, x.strip(), lang)
+                             for x in str(r.rows).split(";") if x.strip())
         rows.append(Row(f'<span lang="{quote_lang}">{html.escape(r.text)}</span>', [
             Cell.text(word(f"meta_{r.type}", lang)), Cell.text(rests_on),
             Cell.text(f"{r.author}, {r.date}")]))

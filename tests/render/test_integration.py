@@ -44,3 +44,31 @@ def test_network_drawings_are_named_by_the_study_not_by_source_id(region_c, lang
     panel_titles = [ax.get_title() for ax in figure.figure.axes if ax.get_title()]
     assert panel_titles == [f"{situation} · {region} · 2023"]
     assert _SOURCE_ID.findall(_svg_texts(figure)) == []
+
+
+@pytest.fixture(scope="module")
+def national(example):
+    return compute(example, wave=2023)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_meta_inferences_name_bare_code_ids_by_their_label(national, lang):
+    from image_synth.render.integration import meta_inference_table
+    from image_synth.render.words import word
+
+    table = meta_inference_table(national, lang)
+    cells = [row.cells[1].html for row in table.rows]
+    unknown = word("unknown_element", lang)
+    assert not any(unknown in c for c in cells)
+    codebook = {c.id: c.label.get(lang) for c in national.study.codebook.codes}
+    first = national.meta_inferences.iloc[0]
+    assert "vertrouwen_bereidheid" in first["rows"].split(";")     # a bare code id
+    assert codebook["vertrouwen_bereidheid"] in cells[0]
+    assert "Trust" in cells[0] if lang == "en" else "Vertrouwen" in cells[0]
+
+
+def test_an_element_the_study_does_not_name_is_a_sentence_not_its_id():
+    from image_synth.render.integration import _element_name
+
+    text = _element_name({}, "code:no_such_code", "en")
+    assert "no_such_code" not in text and "questionnaire or codebook" in text
