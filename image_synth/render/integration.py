@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     from ..results import ScopeResults
 
-__all__ = ["joint_display_table", "convergence_rules_text", "joint_heatmap", "cmo_table",
+__all__ = ["joint_display_table", "convergence_rules_text", "joint_heatmap", "heatmap_range",
+           "cmo_table",
            "evidence_heatmap", "meta_inference_table", "source_description"]
 
 
@@ -209,11 +210,13 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     situations = list(dict.fromkeys(shown["situation"]))
     means = shown.pivot(index=label, columns="situation", values=C.MEAN).reindex(
         index=order, columns=situations)
+    lo, hi = heatmap_range(results)
     fig, ax = plt.subplots(figsize=(1.5 * len(situations) + 5, 0.5 * len(order) + 2.2))
     ax.set_facecolor("#eeeeee")
-    sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=1, vmax=5,
+    sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=lo, vmax=hi,
                 linewidths=0.5, linecolor="white", ax=ax, xticklabels=False, yticklabels=False,
-                cbar_kws={"label": word("heatmap_colour", lang)})
+                cbar_kws={"label": word("heatmap_colour", lang, lo=number(lo, lang, 0),
+                                        hi=number(hi, lang, 0))})
     cells = shown.set_index([label, "situation"])
     for i, row_label in enumerate(order):
         for j, situation in enumerate(situations):
@@ -238,8 +241,29 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     ax.set_ylabel("")
     ax.set_title(word("heatmap_title", lang), fontsize=11)
     fig.tight_layout()
-    set_alt_text(fig, word("heatmap_alt", lang, k=k))
+    set_alt_text(fig, word("heatmap_alt", lang, k=k, lo=number(lo, lang, 0),
+                           hi=number(hi, lang, 0)))
     return fig
+
+
+def heatmap_range(results: "ScopeResults") -> tuple[float, float]:
+    """The colour scale of the heatmap: from the lowest to the highest scale point of the
+    response sets of its rows (``scale_min`` / ``scale_max``, from the instrument); the
+    instrument's mechanism items' range when no row has survey data."""
+    shown = results.situation_displays
+    low = shown["scale_min"].dropna() if "scale_min" in shown else None
+    high = shown["scale_max"].dropna() if "scale_max" in shown else None
+    if low is not None and high is not None and len(low) and len(high):
+        return float(low.min()), float(high.max())
+    from ..quant.numeric import item_range
+
+    inst = results.study.instrument
+    items = [i.id for i in inst.items if i.block in ("mechanism", "condition")
+             and inst.response_set(i.response_set).numeric_codes]
+    ranges = [item_range(inst, i) for i in items]
+    if not ranges:
+        return 1.0, 5.0
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
 
 def cmo_table(results: "ScopeResults", lang: str) -> Table | None:

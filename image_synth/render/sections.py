@@ -288,6 +288,7 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     from .integration import (
         cmo_table,
         evidence_heatmap,
+        heatmap_range,
         joint_display_table,
         joint_heatmap,
         meta_inference_table,
@@ -298,8 +299,12 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     if results.scope.kind == "national":
         fig = joint_heatmap(results, lang)
         if fig is not None:
-            parts.append(FigureOutput(fig, caption=word("heatmap_caption", lang,
-                                                        k=results.min_n)))
+            from .labels import number
+
+            lo, hi = heatmap_range(results)
+            parts.append(FigureOutput(fig, caption=word(
+                "heatmap_caption", lang, k=results.min_n, lo=number(lo, lang, 0),
+                hi=number(hi, lang, 0))))
     table = cmo_table(results, lang)
     if table is not None:
         parts += [_h3("integration-cmo", word("cmo_heading", lang)), table]

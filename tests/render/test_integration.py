@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import image_synth
+from image_synth import columns as C
 from image_synth.render import sections as S
 from image_synth.results import compute
 
@@ -72,3 +73,28 @@ def test_an_element_the_study_does_not_name_is_a_sentence_not_its_id():
 
     text = _element_name({}, "code:no_such_code", "en")
     assert "no_such_code" not in text and "questionnaire or codebook" in text
+
+
+def _colour_scale(fig):
+    mesh = fig.axes[0].collections[0]
+    colourbar = fig.axes[-1]
+    return mesh.norm.vmin, mesh.norm.vmax, colourbar.get_ylabel()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_heatmap_colours_follow_the_response_scale_with_a_labelled_colour_bar(example, lang):
+    from image_synth.render.integration import joint_heatmap
+
+    results = compute(example, wave=2023)
+    lo, hi, label = _colour_scale(joint_heatmap(results, lang))
+    assert (lo, hi) == (1.0, 5.0)            # toepassing5: codes 1-5 (and 9 = don't know)
+    assert label == ("gemiddelde op de vragenlijst (1–5)" if lang == "nl"
+                     else "survey mean (1–5)")
+    # a seven-point instrument: the scale follows its response set, not 1-5
+    shown = results.situation_displays.copy()
+    has_scale = shown["scale_max"].notna()
+    shown.loc[has_scale, "scale_max"] = 7.0
+    shown.loc[has_scale, C.MEAN] = shown.loc[has_scale, C.MEAN] + 1.5
+    results._cache["situation_displays"] = shown
+    lo, hi, label = _colour_scale(joint_heatmap(results, lang))
+    assert (lo, hi) == (1.0, 7.0) and label.endswith("(1–7)")
