@@ -113,6 +113,7 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
     shown = results.joint_display
     k = results.min_n
     rows = []
+    small_rho: list[Cell] = []      # correlations not shown: fewer than 10 respondents
     hidden_survey_any = False
     for r in shown.itertuples(index=False):
         factor = (f"{html.escape(_row_label(r, lang))}<br><small>"
@@ -133,10 +134,15 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
         other = ", ".join(word(f"source_{kind}", lang) for kind in ("literature",
                                                                     "external_study")
                           if getattr(r, kind)) or "–"
+        min_rho = max(k, _min_n_correlation())
         if r.hidden_rho:
             assoc = stat_cell("", r.hidden_rho, min_n=k, lang=lang)
-        elif r.rho_satisfaction == r.rho_satisfaction and r.rho_n and r.rho_n >= max(
-                k, _min_n_correlation()):
+        elif r.rho_n and 0 < r.rho_n < min_rho:
+            # too few respondents for a correlation to say anything: the mark and its
+            # footnote, like every statistic that is not shown
+            assoc = stat_cell("", "primary", min_n=min_rho, lang=lang)
+            small_rho.append(assoc)
+        elif r.rho_satisfaction == r.rho_satisfaction and r.rho_n:
             assoc = Cell(f"ρ = {number(r.rho_satisfaction, lang)}<br><small>"
                          f"{fmt_interval(r.rho_ci_low, r.rho_ci_high, lang)}</small>")
         else:
@@ -157,8 +163,12 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
                         detail=_details_html(results, r, lang, other)))
     notes = [convergence_rules_text(results, lang)]
     states = {(s, s == "primary") for row in rows for c in row.cells
-              for s in (c.state, *c.inner) if s}
+              for s in (c.state, *c.inner) if s and not any(c is x for x in small_rho)}
     notes += hidden_notes(states, min_n=k, lang=lang)
+    if small_rho:
+        notes.append(word("note_small_n_correlation", lang,
+                          mark=word("mark_small_n", lang, k=max(k, _min_n_correlation())),
+                          k=max(k, _min_n_correlation())))
     if hidden_survey_any:
         notes.append(word("conv_not_shown_note", lang))
     if (shown["conv_survey_interviews_set_by"] == "analyst").any():

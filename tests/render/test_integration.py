@@ -98,3 +98,24 @@ def test_heatmap_colours_follow_the_response_scale_with_a_labelled_colour_bar(ex
     results._cache["situation_displays"] = shown
     lo, hi, label = _colour_scale(joint_heatmap(results, lang))
     assert (lo, hi) == (1.0, 7.0) and label.endswith("(1–7)")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_correlation_on_too_few_respondents_says_why_it_is_not_shown(region_c, lang):
+    from image_synth.render.integration import joint_display_table
+    from image_synth.render.words import word
+
+    display = region_c.joint_display
+    few = display[(display["rho_n"] >= 5) & (display["rho_n"] < 10)]
+    assert len(few)                                  # region C: five collaborating schools
+    table = joint_display_table(region_c, lang)
+    labels = dict(zip(display["row_id"], display[f"label_{lang}"]))
+    by_label = {BeautifulSoup(row.label, "html.parser").get_text(" "): row for row in table.rows}
+    for row_id in few["row_id"]:
+        row = next(r for text, r in by_label.items() if text.startswith(labels[row_id]))
+        assoc = row.cells[3]
+        assert assoc.html == "n &lt; 10" and assoc.state == "primary", (row_id, assoc)
+    note = word("note_small_n_correlation", lang, mark="n < 10", k=10)
+    assert note in table.notes
+    html = table.to_html()
+    assert 'data-hidden="primary">n &lt; 10</td>' in html
