@@ -216,12 +216,32 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
     change = wave_change_table(results, lang)
     if change is not None:
         parts += [_h3("mechanisms-change", word("wave_change_heading", lang)), change]
-    for key, items in results.table_items("mechanism").items():
-        label = scale_label(results.study, key, lang) if any(
-            s.id == key for s in results.study.instrument.scales) else key
+    groups = results.table_items("mechanism")
+    scales = {s.id for s in results.study.instrument.scales}
+    unscaled = [key for key in groups if key not in scales]
+    for key, items in groups.items():
+        if key in scales:
+            label = scale_label(results.study, key, lang)
+        else:  # items of no scale, grouped by their response set: never the set's id
+            label = word("heading_unscaled", lang)
+            if len(unscaled) > 1:
+                label += f" ({_answer_span(results, items[0], lang)})"
         parts.append(_h3(f"mechanisms-{key}", label))
         parts += _distribution_parts(results, items, lang, key=f"mechanism-{key}", title=label)
     return _section(results, "mechanisms", lang, parts)
+
+
+def _answer_span(results: "ScopeResults", item: str, lang: str) -> str:
+    """``helemaal niet – helemaal wel``: the labels of an item's lowest and highest
+    numeric answer."""
+    from .common import answer_label
+
+    inst = results.study.instrument
+    codes = inst.response_set(inst.item(item).response_set).numeric_codes
+    if not codes:
+        return ""
+    return (f"{answer_label(results.study, item, min(codes), lang)} – "
+            f"{answer_label(results.study, item, max(codes), lang)}")
 
 
 def conditions(results: "ScopeResults", *, lang: str = "nl") -> Section:
