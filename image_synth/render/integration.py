@@ -134,19 +134,7 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
         other = ", ".join(word(f"source_{kind}", lang) for kind in ("literature",
                                                                     "external_study")
                           if getattr(r, kind)) or "–"
-        min_rho = max(k, _min_n_correlation())
-        if r.hidden_rho:
-            assoc = stat_cell("", r.hidden_rho, min_n=k, lang=lang)
-        elif r.rho_n and 0 < r.rho_n < min_rho:
-            # too few respondents for a correlation to say anything: the mark and its
-            # footnote, like every statistic that is not shown
-            assoc = stat_cell("", "primary", min_n=min_rho, lang=lang)
-            small_rho.append(assoc)
-        elif r.rho_satisfaction == r.rho_satisfaction and r.rho_n:
-            assoc = Cell(f"ρ = {number(r.rho_satisfaction, lang)}<br><small>"
-                         f"{fmt_interval(r.rho_ci_low, r.rho_ci_high, lang)}</small>")
-        else:
-            assoc = Cell("–")
+        assoc = _assoc_cell(r, k, lang, small_rho)
         conv = r.conv_survey_interviews
         if r.hidden_survey:
             conv_cell = Cell(html.escape(word("conv_not_shown", lang)), numeric=False,
@@ -181,6 +169,24 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
                   word("meetings", lang), word("added_value", lang),
                   word("convergence", lang)], rows,
                  kind="isx-joint", caption=word("joint_caption", lang), notes=notes)
+
+
+def _assoc_cell(r, k: int, lang: str, small_rho: list) -> Cell:
+    """The association of a joint-display row with satisfaction: rho and its interval,
+    the mark of a hidden one, or ``n < 10`` (appended to ``small_rho``, for its
+    footnote) when too few respondents answered for a correlation to say anything."""
+    min_rho = max(k, _min_n_correlation())
+    if r.hidden_rho:
+        return stat_cell("", r.hidden_rho, min_n=k, lang=lang)
+    if r.rho_n and 0 < r.rho_n < min_rho:
+        # the mark and its footnote, like every statistic that is not shown
+        cell = stat_cell("", "primary", min_n=min_rho, lang=lang)
+        small_rho.append(cell)
+        return cell
+    if r.rho_satisfaction == r.rho_satisfaction and r.rho_n:
+        return Cell(f"ρ = {number(r.rho_satisfaction, lang)}<br><small>"
+                    f"{fmt_interval(r.rho_ci_low, r.rho_ci_high, lang)}</small>")
+    return Cell("–")
 
 
 def _min_n_correlation() -> int:
@@ -227,6 +233,7 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
                 linewidths=0.5, linecolor="white", ax=ax, xticklabels=False, yticklabels=False,
                 cbar_kws={"label": word("heatmap_colour", lang, lo=number(lo, lang, 0),
                                         hi=number(hi, lang, 0))})
+    _colour_bar_numbers(ax, lambda v: number(v, lang, 1))
     cells = shown.set_index([label, "situation"])
     for i, row_label in enumerate(order):
         for j, situation in enumerate(situations):
@@ -256,6 +263,16 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     return fig
 
 
+def _colour_bar_numbers(ax, fmt) -> None:
+    """The colour bar's tick labels in the page's language (``3,5`` / ``40%``), not
+    matplotlib's ``3.5``."""
+    from matplotlib.ticker import FuncFormatter
+
+    colourbar = ax.collections[0].colorbar
+    if colourbar is not None:
+        colourbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+
+
 def heatmap_range(results: "ScopeResults") -> tuple[float, float]:
     """The colour scale of the heatmap: from the lowest to the highest scale point of the
     response sets of its rows (``scale_min`` / ``scale_max``, from the instrument); the
@@ -277,36 +294,122 @@ def heatmap_range(results: "ScopeResults") -> tuple[float, float]:
 
 
 def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
-    """Context, mechanism and outcome elements, one row each with its evidence; hindering
-    factors are labelled as such."""
+    """Context, mechanism and outcome paired per row, each element with its evidence.
+
+    One row per row of the joint display (a working mechanism or a condition): its
+    context (the condition itself, and the conditions and hindering factors that the
+    codebook links to the row, hindering factors labelled as such), its mechanism, and
+    its outcome (the association with satisfaction, as on the joint display). Elements
+    linked to no row follow, each in its own column: context without a link, and the
+    outcomes (satisfaction, yields) with their own evidence.
+    """
     frame = results.cmo
     if frame.empty:
         return None
     k = results.min_n
     labels = _element_labels(results, lang)
+    display = {r.row_id: r for r in results.joint_display.itertuples(index=False)}
+    linked = frame["linked_rows"] if "linked_rows" in frame else frame["element"].where(
+        frame["element"].isin(list(display)), "")
+    by_row: dict[str, list] = {}
+    for r, links in zip(frame.itertuples(index=False), linked):
+        for row_id in (x for x in str(links or "").split(";") if x):
+            by_row.setdefault(row_id, []).append(r)
+    small_rho: list[Cell] = []
     rows = []
-    for r in frame.itertuples(index=False):
-        role = word(f"cmo_{r.cmo}", lang)
-        if r.kind == "hindering_factor":
-            role = word("cmo_hindering", lang)
-        if r.hidden:
-            survey = stat_cell("", r.hidden, min_n=k, lang=lang)
-        elif r.n and r.n > 0 and r.mean == r.mean:
-            # no n: where a "don't know" count is hidden, the valid n would give it back
-            survey = Cell(number(r.mean, lang))
-        else:
-            survey = Cell("–")
-        interviews = (Cell(html.escape(word("k_of_n", lang, k=integer(r.k_sources, lang),
-                                            n=integer(r.n_sources, lang))))
-                      if r.n_sources else Cell("–"))
-        rows.append(Row(html.escape(_element_name(labels, r.element, lang)),
-                        [Cell.text(role), survey, interviews]))
-    notes = hidden_notes({(c.state, True) for row in rows for c in row.cells if c.state},
-                         min_n=k, lang=lang)
+    for row_id, members in by_row.items():
+        anchor = next((m for m in members if m.element == row_id), None)
+        if anchor is None:
+            continue        # a link to a row without evidence in this scope: see below
+        context = [m for m in members if m.cmo == "context"]
+        mechanism = [m for m in members if m.cmo == "mechanism"]
+        label = (f"{html.escape(_element_name(labels, row_id, lang))}<br><small>"
+                 f"{html.escape(_cmo_role(anchor, lang))}</small>")
+        rows.append(Row(label, [
+            _cmo_cell(context, labels, row_id, k, lang),
+            _cmo_cell(mechanism, labels, row_id, k, lang),
+            _outcome_cell(display.get(row_id), k, lang, small_rho)]))
+    anchored = {row_id for row_id, members in by_row.items()
+                if any(m.element == row_id for m in members)}
+    placed = {m.element for row_id in anchored for m in by_row[row_id]}
+    for r in frame.itertuples(index=False):     # linked to no row with evidence here
+        if r.element in placed:
+            continue
+        placed.add(r.element)
+        cells = [Cell("–", numeric=False) for _ in range(3)]
+        column = {"context": 0, "mechanism": 1, "outcome": 2}[r.cmo]
+        cells[column] = _cmo_cell([r], labels, None, k, lang)
+        rows.append(Row(f"{html.escape(_element_name(labels, r.element, lang))}<br><small>"
+                        f"{html.escape(_cmo_role(r, lang))}</small>", cells))
+    states = {(s, True) for row in rows for c in row.cells for s in (c.state, *c.inner)
+              if s and not any(c is x for x in small_rho)}
+    notes = hidden_notes(states, min_n=k, lang=lang)
+    if small_rho:
+        notes.append(word("note_small_n_correlation", lang,
+                          mark=word("mark_small_n", lang, k=max(k, _min_n_correlation())),
+                          k=max(k, _min_n_correlation())))
     return Table(f"cmo-{results.scope.kind}",
-                 [word("element", lang), word("cmo_role", lang), word("survey_mean", lang),
-                  word("interviews", lang)], rows, caption=word("cmo_caption", lang),
-                 notes=[word("cmo_note", lang), *notes])
+                 [word("cmo_row", lang), word("cmo_context", lang).capitalize(),
+                  word("cmo_mechanism", lang).capitalize(),
+                  word("cmo_outcome", lang).capitalize()], rows, kind="cmo",
+                 caption=word("cmo_caption", lang), notes=[word("cmo_note", lang), *notes])
+
+
+def _cmo_role(r, lang: str) -> str:
+    """``belemmerende factor`` / ``conditie`` / ``werkzaam mechanisme`` / ``uitkomst``."""
+    if r.kind == "hindering_factor":
+        return word("hindering_factor", lang)
+    if r.cmo == "mechanism":
+        return word("kind_mechanism", lang)
+    if r.cmo == "context":
+        return word("kind_condition", lang)
+    return word("cmo_outcome", lang)
+
+
+def _cmo_cell(members: list, labels: dict[str, str], row_id: str | None, k: int,
+              lang: str) -> Cell:
+    """The elements of one role in a row, each with its evidence: the survey mean (or the
+    mark of a hidden one) and k of N interviews; the row's own element comes first and is
+    not named again."""
+    if not members:
+        return Cell("–", numeric=False)
+    members = sorted(members, key=lambda m: m.element != row_id)
+    items, inner = [], []
+    for m in members:
+        evidence = []
+        if m.hidden:
+            inner.append(m.hidden)
+            evidence.append(f'{html.escape(word("survey", lang))} <span data-hidden="{m.hidden}">'
+                            f"{hidden_cell(k, m.hidden, statistic=True, lang=lang)}</span>")
+        elif m.n and m.n > 0 and m.mean == m.mean:
+            # no n: where a "don't know" count is hidden, the valid n would give it back
+            evidence.append(f'{html.escape(word("survey_mean_short", lang))} '
+                            f"{number(m.mean, lang)}")
+        if m.n_sources and m.k_sources:
+            evidence.append(html.escape(word("k_of_n_interviews", lang,
+                                             k=integer(m.k_sources, lang),
+                                             n=integer(m.n_sources, lang))))
+        text = " · ".join(evidence) or "–"
+        if m.element == row_id:
+            items.append(f"<li>{text}</li>")
+        else:
+            role = (f" <small>({html.escape(word('hindering_factor', lang))})</small>"
+                    if m.kind == "hindering_factor" else "")
+            items.append(f"<li>{html.escape(_element_name(labels, m.element, lang))}{role}: "
+                         f"{text}</li>")
+    return Cell(f"<ul>{''.join(items)}</ul>", numeric=False, inner=tuple(inner))
+
+
+def _outcome_cell(r, k: int, lang: str, small_rho: list) -> Cell:
+    """The row's outcome: its association with satisfaction, hidden as on the joint
+    display."""
+    if r is None:
+        return Cell("–", numeric=False)
+    cell = _assoc_cell(r, k, lang, small_rho)
+    if cell.state or cell.html == "–":
+        return cell
+    return Cell(f"{html.escape(word('cmo_with_satisfaction', lang))}: {cell.html}",
+                numeric=False)
 
 
 def _element_labels(results: "ScopeResults", lang: str) -> dict[str, str]:
@@ -354,6 +457,7 @@ def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     sns.heatmap(matrix.astype(float), cmap="Blues", vmin=0, vmax=1, linewidths=0.3,
                 linecolor="white", ax=ax, xticklabels=True, yticklabels=True,
                 cbar_kws={"label": word("evidence_colour", lang)})
+    _colour_bar_numbers(ax, lambda v: percent(v, lang))
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
