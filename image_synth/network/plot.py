@@ -567,7 +567,8 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(panel_size * ncols, panel_size * nrows + legend_h))
     places = places or {}
-    texts = [word("net_figure", lang, n=len(items))]
+    texts = [word("net_figure", lang, n=len(items)) if len(items) > 1
+             else word("net_figure_one", lang)]
     for ax, drawing in zip(axes.flat, items):
         plot_drawing(drawing, ax=ax, lang=lang, legend=False, scale=0.75,
                      place=places.get(drawing.meeting))

@@ -357,7 +357,8 @@ def networks(results: "ScopeResults", *, lang: str = "nl") -> Section:
                         places={d.meeting: drawing_place(results, d, lang) for d in drawings})
     return _section(results, "networks", lang, [
         _p(word("network_colours", lang)),
-        FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))),
+        FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))
+                     if len(drawings) > 1 else word("networks_figure_caption_one", lang)),
         network_measures_table(results, lang), _p(rules, "isx-note")])
 
 

@@ -119,3 +119,61 @@ def test_a_correlation_on_too_few_respondents_says_why_it_is_not_shown(region_c,
     assert note in table.notes
     html = table.to_html()
     assert 'data-hidden="primary">n &lt; 10</td>' in html
+
+
+def test_cmo_rows_pair_context_mechanism_and_outcome_with_their_evidence(national):
+    from image_synth.render.integration import cmo_table
+
+    table = cmo_table(national, "nl")
+    assert table.header == ["Rij van de joint display", "Context", "Mechanisme", "Uitkomst"]
+    rows = {str(BeautifulSoup(r.label, "html.parser").contents[0]).strip(): r
+            for r in table.rows}
+    texts = {label: [" ".join(BeautifulSoup(c.html, "html.parser").get_text(" ").split())
+                     for c in r.cells]
+             for label, r in rows.items()}
+
+    def row(start):
+        (key,) = [k for k in texts if k.startswith(start)]
+        return texts[key]
+
+    # a condition: itself and the hindering factors the codebook links to it, as context;
+    # no mechanism; its association with satisfaction as the outcome
+    context, mechanism, outcome = row("Er is voldoende tijd voor de samenwerking")
+    assert "Wisseling, uitval en tekort aan personeel (belemmerende factor)" in context
+    assert "Gebrek aan financiering, facilitering en tijd (belemmerende factor)" in context
+    assert "vragenlijst 3,80" in context and "20 van 21 interviews" in context
+    assert mechanism == "–"
+    assert outcome.startswith("samenhang met tevredenheid: ρ = 0,34")
+    # a mechanism: its context from the crosswalk (the hindering factors linked to it)
+    context, mechanism, outcome = row("Gezamenlijke visie")
+    assert "Verschillen in cultuur en visie (belemmerende factor)" in context
+    assert "vragenlijst 3,31" in mechanism and "18 van 21 interviews" in mechanism
+    assert outcome.startswith("samenhang met tevredenheid: ρ = 0,49")
+    # every element of the frame is on the page, outcomes linked to no row at the end
+    html = " ".join(" ".join(t) + " " + k for k, t in texts.items())
+    labels = {c.id: c.label.nl for c in national.study.codebook.codes}
+    for element in national.cmo["element"]:
+        kind, _, name = element.partition(":")
+        if kind == "code":
+            assert labels[name] in html, element
+    context, mechanism, outcome = row("Bewustwording, betrokkenheid en communicatie")
+    assert (context, mechanism) == ("–", "–") and "18 van 21 interviews" in outcome
+
+
+def test_colour_bars_number_in_the_page_language(national):
+    from image_synth.render.figures import FigureOutput
+    from image_synth.render.integration import evidence_heatmap
+
+    fig = evidence_heatmap(national, "nl")
+    colourbar = fig.axes[-1]
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in colourbar.get_yticklabels() if t.get_text()]
+    assert ticks and all(t.endswith("%") and "." not in t for t in ticks), ticks
+    texts = _svg_texts(FigureOutput(fig, alt="x"))
+    assert "0.2" not in texts and "20%" in texts
+
+
+def test_one_drawing_is_one_in_the_caption_and_description(region_c):
+    (figure,) = S.networks(region_c, lang="nl").figures
+    assert figure.caption == "De netwerktekening van de reflectiebijeenkomst."
+    assert figure.alt.startswith("Netwerktekening van één reflectiebijeenkomst.")
