@@ -338,7 +338,7 @@ def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
         placed.add(r.element)
         cells = [Cell("–", numeric=False) for _ in range(3)]
         column = {"context": 0, "mechanism": 1, "outcome": 2}[r.cmo]
-        cells[column] = _cmo_cell([r], labels, None, k, lang)
+        cells[column] = _cmo_cell([r], labels, r.element, k, lang)   # named in the row head
         rows.append(Row(f"{html.escape(_element_name(labels, r.element, lang))}<br><small>"
                         f"{html.escape(_cmo_role(r, lang))}</small>", cells))
     states = {(s, True) for row in rows for c in row.cells for s in (c.state, *c.inner)
@@ -406,7 +406,9 @@ def _outcome_cell(r, k: int, lang: str, small_rho: list) -> Cell:
     if r is None:
         return Cell("–", numeric=False)
     cell = _assoc_cell(r, k, lang, small_rho)
-    if cell.state or cell.html == "–":
+    if cell.html == "–":
+        return Cell("–", numeric=False)
+    if cell.state:
         return cell
     return Cell(f"{html.escape(word('cmo_with_satisfaction', lang))}: {cell.html}",
                 numeric=False)
