@@ -455,7 +455,9 @@ def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     labels = {c.id: c.label.get(lang) for c in results.study.codebook.codes}
     matrix.index = [labels.get(c, c) for c in matrix.index]
     matrix.columns = [word(f"evidence_{c}", lang) for c in matrix.columns]
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8))
+    # constrained layout keeps the colour bar's label inside the figure (tight_layout
+    # left it outside, cut off)
+    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8), layout="constrained")
     sns.heatmap(matrix.astype(float), cmap="Blues", vmin=0, vmax=1, linewidths=0.3,
                 linecolor="white", ax=ax, xticklabels=True, yticklabels=True,
                 cbar_kws={"label": word("evidence_colour", lang)})
@@ -464,7 +466,6 @@ def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
-    fig.tight_layout()
     set_alt_text(fig, word("evidence_alt", lang))
     return fig
 

@@ -177,3 +177,14 @@ def test_one_drawing_is_one_in_the_caption_and_description(region_c):
     (figure,) = S.networks(region_c, lang="nl").figures
     assert figure.caption == "De netwerktekening van de reflectiebijeenkomst."
     assert figure.alt.startswith("Netwerktekening van één reflectiebijeenkomst.")
+
+
+def test_the_evidence_map_colour_bar_label_is_inside_the_figure(national):
+    from image_synth.render.figures import FigureOutput
+    from image_synth.render.integration import evidence_heatmap
+
+    svg = ElementTree.fromstring(FigureOutput(evidence_heatmap(national, "en"), alt="x").data)
+    width = float(svg.get("viewBox").split()[2])
+    label = [e for e in svg.iter() if e.tag.endswith("text")
+             and "".join(e.itertext()).startswith("share of schools")]
+    assert label and all(float(e.get("x")) <= width for e in label)
