@@ -134,7 +134,7 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
         other = ", ".join(word(f"source_{kind}", lang) for kind in ("literature",
                                                                     "external_study")
                           if getattr(r, kind)) or "–"
-        assoc = _assoc_cell(r, k, lang, small_rho)
+        assoc = _assoc_cell(r, k, lang, small_rho, publish=results.publish)
         conv = r.conv_survey_interviews
         if r.hidden_survey:
             conv_cell = Cell(html.escape(word("conv_not_shown", lang)), numeric=False,
@@ -171,14 +171,16 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
                  kind="isx-joint", caption=word("joint_caption", lang), notes=notes)
 
 
-def _assoc_cell(r, k: int, lang: str, small_rho: list) -> Cell:
+def _assoc_cell(r, k: int, lang: str, small_rho: list, *, publish: bool = True) -> Cell:
     """The association of a joint-display row with satisfaction: rho and its interval,
     the mark of a hidden one, or ``n < 10`` (appended to ``small_rho``, for its
-    footnote) when too few respondents answered for a correlation to say anything."""
+    footnote) when too few respondents answered for a correlation to say anything.
+    With publishing off every correlation is shown (the page says it is not for
+    publication)."""
     min_rho = max(k, _min_n_correlation())
     if r.hidden_rho:
         return stat_cell("", r.hidden_rho, min_n=k, lang=lang)
-    if r.rho_n and 0 < r.rho_n < min_rho:
+    if publish and r.rho_n and 0 < r.rho_n < min_rho:
         # the mark and its footnote, like every statistic that is not shown
         cell = stat_cell("", "primary", min_n=min_rho, lang=lang)
         small_rho.append(cell)
@@ -328,7 +330,7 @@ def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
         rows.append(Row(label, [
             _cmo_cell(context, labels, row_id, k, lang),
             _cmo_cell(mechanism, labels, row_id, k, lang),
-            _outcome_cell(display.get(row_id), k, lang, small_rho)]))
+            _outcome_cell(display.get(row_id), k, lang, small_rho, results.publish)]))
     anchored = {row_id for row_id, members in by_row.items()
                 if any(m.element == row_id for m in members)}
     placed = {m.element for row_id in anchored for m in by_row[row_id]}
@@ -400,12 +402,12 @@ def _cmo_cell(members: list, labels: dict[str, str], row_id: str | None, k: int,
     return Cell(f"<ul>{''.join(items)}</ul>", numeric=False, inner=tuple(inner))
 
 
-def _outcome_cell(r, k: int, lang: str, small_rho: list) -> Cell:
+def _outcome_cell(r, k: int, lang: str, small_rho: list, publish: bool = True) -> Cell:
     """The row's outcome: its association with satisfaction, hidden as on the joint
     display."""
     if r is None:
         return Cell("–", numeric=False)
-    cell = _assoc_cell(r, k, lang, small_rho)
+    cell = _assoc_cell(r, k, lang, small_rho, publish=publish)
     if cell.html == "–":
         return Cell("–", numeric=False)
     if cell.state:
