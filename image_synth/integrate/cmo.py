@@ -5,6 +5,13 @@ A CMO table is read per collaboration situation (realist evaluation's question "
 works, for whom, under which circumstances"). Each element appears only when at least
 one strand has evidence for it in the scope, and its ``evidence`` column says which:
 survey items with n and mean or share, and the ids of the sources that mention it.
+
+Elements are paired through the joint display's rows: ``linked_rows`` names the rows
+(mechanisms and conditions) an element belongs to: a row itself, or a code whose
+crosswalk links (``links:`` in the codebook) point at the row, such as a hindering
+factor that speaks to a condition item or a mechanism scale. A row of the rendered
+table is one such configuration: its context (the condition, linked conditions and
+hindering factors), its mechanism, and its outcome (the association with satisfaction).
 """
 
 from __future__ import annotations
@@ -40,7 +47,9 @@ def cmo_table(study: "Study", *, situation: str | None = None, region: str | Non
         (row id: ``scale:``, ``item:`` or ``code:``), ``label``, ``kind`` (condition,
         hindering_factor, mechanism, satisfaction, yield, process_yield, result_yield),
         ``n`` and ``mean`` (survey; ``share_top2`` for yield items), ``k_sources`` and
-        ``n_sources`` (interviews), ``evidence`` (text citing items and source ids).
+        ``n_sources`` (interviews), ``evidence`` (text citing items and source ids),
+        ``linked_rows`` (``;``-separated joint-display row ids the element is paired
+        with: its own row, or the rows its codebook links point at; empty when none).
     """
     display = joint_display(study, situation=situation, region=region, wave=wave,
                             quotes=False)
@@ -56,6 +65,7 @@ def cmo_table(study: "Study", *, situation: str | None = None, region: str | Non
     rows += _survey_outcomes(scoped, study, wave, scope, lang)
     rows += _coded_elements(scoped, study, wave, scope, lang)
     frame = pd.DataFrame(rows, columns=_ELEMENT_COLUMNS)   # the columns also without rows
+    frame["linked_rows"] = _linked_rows(study, frame, set(display["row_id"]))
     has_evidence = (frame[C.N].fillna(0) > 0) | (frame[C.K_SOURCES].fillna(0) > 0)
     frame = frame[has_evidence].copy()
     frame["_order"] = frame["cmo"].map({r: i for i, r in enumerate(CMO_ROLES)})
@@ -65,6 +75,21 @@ def cmo_table(study: "Study", *, situation: str | None = None, region: str | Non
 
 _ELEMENT_COLUMNS = ["situation", "cmo", "element", "label", "kind", C.N, C.MEAN, "share_top2",
                     C.K_SOURCES, C.N_SOURCES, "evidence"]
+
+
+def _linked_rows(study: "Study", frame: pd.DataFrame, display_rows: set[str]) -> list[str]:
+    """The joint-display rows each element is paired with (see the module docstring)."""
+    links = {}
+    if study.codebook is not None:
+        links = {f"code:{c.id}": [x for x in c.links if x in display_rows]
+                 for c in study.codebook.codes}
+    out = []
+    for element in frame["element"]:
+        if element in display_rows:
+            out.append(element)
+        else:
+            out.append(";".join(dict.fromkeys(links.get(element, []))))
+    return out
 
 
 def _element(scope, cmo, element, label, kind, items, n, mean, share, k, n_sources, ids):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -41,6 +41,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from ..options import LANGUAGES, check_option
+from ..render.words import word
 from .drawings import Drawing, _iter_drawings
 from .measures import measures
 
@@ -48,6 +49,7 @@ __all__ = [
     "PARTY_STYLES",
     "STRUCTURE_LABELS",
     "alt_text",
+    "drawing_place",
     "get_alt_text",
     "layout",
     "plot_drawing",
@@ -79,34 +81,9 @@ _MARKER_SIZE = {"*": 520}  # the star marker looks small at the common size
 _NODE_SIZE = 330
 _EDGE_WIDTH = {"intensive_contact": 2.4}
 
-#: Names of the structure classes.
-STRUCTURE_LABELS = {
-    "star": {"nl": "ster", "en": "star"},
-    "network": {"nl": "netwerk", "en": "network"},
-    "fragmented": {"nl": "gefragmenteerd", "en": "fragmented"},
-}
-_RULE_REASON = {
-    "no_core_ties": {"nl": "geen lijn van {core}", "en": "no {core} line"},
-    "components": {"nl": "valt uiteen in {k} delen", "en": "falls apart into {k} parts"},
-    "isolated": {"nl": "veel partijen zonder lijn", "en": "many parties without a line"},
-    "star": {"nl": "één partij is de spil", "en": "one party is the hub"},
-    "network": {"nl": "veel onderlinge lijnen, geen overheersende spil",
-                "en": "many lines between parties, no dominant hub"},
-}
-_WORDS = {
-    "nl": {"drawing": "Netwerktekening", "region": "regio", "parties": "partijen",
-           "ties": "lijnen", "structure": "Structuur", "hub": "Spil",
-           "of_pairs": "in {a} van de {b} verbonden paren", "none": "geen",
-           "isolated": "Zonder lijnen", "initiative": "Initiatief bij",
-           "decision": "Beslissingen bij", "directed": "pijl: van ... naar ...", "hub_mark": "dikke rand: spil",
-           "figure": "Netwerktekeningen van {n} reflectiebijeenkomsten."},
-    "en": {"drawing": "Network drawing", "region": "region", "parties": "parties",
-           "ties": "lines", "structure": "Structure", "hub": "Hub",
-           "of_pairs": "in {a} of the {b} linked pairs", "none": "none",
-           "isolated": "Without lines", "initiative": "Initiative taken by",
-           "decision": "Decisions taken by", "directed": "arrow: from ... to ...", "hub_mark": "thick outline: hub",
-           "figure": "Network drawings of {n} reflection meetings."},
-}
+#: The structure classes' names and the rules' reasons are catalogue words
+#: (``structure_<class>``, ``net_reason_<rule>`` in ``image_synth/data/words/<lang>/``).
+STRUCTURE_LABELS = {s: f"structure_{s}" for s in ("star", "network", "fragmented")}
 
 _ALT_ATTR = "_image_synth_alt_text"
 
@@ -127,14 +104,21 @@ def _labels(drawing: Drawing, ids: str) -> str:
     return ", ".join(drawing.graph.nodes[p]["label"] for p in ids.split(",") if p)
 
 
-def _title(drawing: Drawing) -> str:
+def drawing_place(drawing: Drawing, lang: str = "nl") -> str:
+    """Where a drawing comes from, for its panel title and description, when the caller
+    gives no names from the study: the drawing's ``title``, else its region, situation
+    and wave as written in the file (the meeting id only when the file says nothing
+    else). :func:`image_synth.render.sections.networks` passes the study's names."""
     if drawing.title:
         return drawing.title
-    parts = [str(x).replace("_", " ") for x in (drawing.situation, drawing.region) if x]
-    return " · ".join(parts) or drawing.meeting
+    parts = [str(drawing.situation).replace("_", " ") if drawing.situation else None,
+             word("net_title_region", lang, region=drawing.region) if drawing.region else None,
+             str(drawing.wave) if getattr(drawing, "wave", None) else None]
+    return " · ".join(p for p in parts if p) or drawing.meeting
 
 
-def alt_text(drawing: Drawing, lang: str = "nl", *, row: Any = None) -> str:
+def alt_text(drawing: Drawing, lang: str = "nl", *, row: Any = None,
+             place: str | None = None) -> str:
     """A description of one drawing for screen readers, in Dutch or English.
 
     Names the meeting, the number of parties and lines per kind, the structure class
@@ -149,9 +133,11 @@ def alt_text(drawing: Drawing, lang: str = "nl", *, row: Any = None) -> str:
     row
         The drawing's ``"all"`` row from :func:`~image_synth.network.measures.measures`
         (computed when not given, with the default classification).
+    place
+        Where the drawing comes from, in the reader's words (for example ``binnen po ·
+        regio C · 2023`` from the study's labels); default :func:`drawing_place`.
     """
     check_option("lang", lang, LANGUAGES)
-    w = _WORDS[lang]
     if row is None:
         row = measures([drawing]).iloc[0]
     counts = []
@@ -159,25 +145,26 @@ def alt_text(drawing: Drawing, lang: str = "nl", *, row: Any = None) -> str:
         n = len(drawing.ties(kind))
         if n:
             counts.append(f"{n} {_kind_label(drawing, kind, lang)}")
-    where = ", ".join(x for x in (
-        f"{w['region']} {drawing.region}" if drawing.region else None,
-        str(drawing.situation).replace("_", " ") if drawing.situation else None) if x)
-    head = f"{w['drawing']} {drawing.meeting}" + (f" ({where})" if where else "")
-    text = (f"{head}: {row['n_parties']} {w['parties']}, {row['n_ties']} {w['ties']}"
-            + (f" ({'; '.join(counts)})" if counts else "") + ". ")
+    head = f"{word('net_drawing', lang)} {place or drawing_place(drawing, lang)}"
+    text = (f"{head}: {row['n_parties']} {word('net_parties', lang)}, {row['n_ties']} "
+            f"{word('net_ties', lang)}" + (f" ({'; '.join(counts)})" if counts else "") + ". ")
     structure = row["structure"]
-    reason = _RULE_REASON[row["structure_rule"]][lang].format(
-        core=_kind_label(drawing, "intensive_contact", lang), k=row["n_linked_components"])
-    text += f"{w['structure']}: {STRUCTURE_LABELS[structure][lang]} ({reason}). "
+    reason = word(f"net_reason_{row['structure_rule']}", lang,
+                  core=_kind_label(drawing, "intensive_contact", lang),
+                  k=row["n_linked_components"])
+    text += (f"{word('net_structure', lang)}: {word(STRUCTURE_LABELS[structure], lang)} "
+             f"({reason}). ")
     if row["hub"] is not None and not (isinstance(row["hub"], float) and math.isnan(row["hub"])):
         hub = drawing.graph.nodes[row["hub"]]["label"]
         a = round(row["hub_share"] * row["n_pairs"])
-        text += f"{w['hub']}: {hub} ({w['of_pairs'].format(a=a, b=row['n_pairs'])}). "
-    text += f"{w['isolated']}: {_labels(drawing, row['isolated']) or w['none']}. "
+        text += (f"{word('net_hub', lang)}: {hub} "
+                 f"({word('net_of_pairs', lang, a=a, b=row['n_pairs'])}). ")
+    text += (f"{word('net_isolated', lang)}: "
+             f"{_labels(drawing, row['isolated']) or word('net_none', lang)}. ")
     if row["initiators"]:
-        text += f"{w['initiative']}: {_labels(drawing, row['initiators'])}. "
+        text += f"{word('net_initiative', lang)}: {_labels(drawing, row['initiators'])}. "
     if row["deciders"]:
-        text += f"{w['decision']}: {_labels(drawing, row['deciders'])}."
+        text += f"{word('net_decision', lang)}: {_labels(drawing, row['deciders'])}."
     return text.strip()
 
 
@@ -375,10 +362,10 @@ def _legend_handles(drawings: list[Drawing], lang: str) -> list[Line2D]:
                               label=_kind_label(owner, k, lang)))
     if any(d2["directed"] for d in drawings for _, _, d2 in d.ties()):
         handles.append(Line2D([], [], color="#333333", marker=">", markersize=6,
-                              linewidth=1.2, label=_WORDS[lang]["directed"]))
+                              linewidth=1.2, label=word("net_directed", lang)))
     handles.append(Line2D([], [], linestyle="", marker="o", markersize=9,
                           markerfacecolor="white", markeredgecolor="#333333",
-                          markeredgewidth=2.2, label=_WORDS[lang]["hub_mark"]))
+                          markeredgewidth=2.2, label=word("net_hub_mark", lang)))
     seen_types: list[tuple[str, Drawing]] = []
     for drawing in drawings:
         for p in drawing.parties:
@@ -453,7 +440,7 @@ def _place_labels(ax: Axes, drawing: Drawing, pos: dict[str, np.ndarray],
 
 
 def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
-                 legend: bool = True, title: str | None = None,
+                 legend: bool = True, title: str | None = None, place: str | None = None,
                  label_width: int = 16, scale: float = 1.0) -> Axes:
     """Draw one network drawing.
 
@@ -468,7 +455,11 @@ def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
     legend
         Draw a legend of the tie kinds and party types present.
     title
-        Panel title; default the drawing's ``title``, else situation and region.
+        Panel title; default ``place``.
+    place
+        Where the drawing comes from, in the reader's words (the study's names of its
+        situation and region, and the wave); default :func:`drawing_place`. Used in the
+        title and the description.
     label_width
         Wrap party labels at this many characters.
     scale
@@ -521,11 +512,12 @@ def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
                     bbox={"boxstyle": "round,pad=0.12", "facecolor": "white",
                           "edgecolor": "none", "alpha": 0.8})
     ax.set_axis_off()
-    ax.set_title(title if title is not None else _title(drawing), fontsize=max(8, 11 * scale))
+    place = place or drawing_place(drawing, lang)
+    ax.set_title(title if title is not None else place, fontsize=max(8, 11 * scale))
     if legend:
         ax.legend(handles=_legend_handles([drawing], lang), loc="upper left",
                   bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    description = alt_text(drawing, lang, row=row)
+    description = alt_text(drawing, lang, row=row, place=place)
     ax.set_gid(f"network-{drawing.meeting}")
     set_alt_text(ax, description)
     if made:
@@ -534,7 +526,8 @@ def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
 
 
 def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang: str = "nl",
-                  panel_size: float = 3.6, legend: bool = True) -> Figure:
+                  panel_size: float = 3.6, legend: bool = True,
+                  places: Mapping[str, str] | None = None) -> Figure:
     """Small multiples: every drawing in its own panel, one shared legend underneath.
 
     Parameters
@@ -549,6 +542,9 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
         Width and height of one panel, in inches.
     legend
         Draw the shared legend below the panels.
+    places
+        Where each drawing comes from, in the reader's words, by meeting id (see
+        :func:`plot_drawing`); drawings not in it get :func:`drawing_place`.
 
     Returns
     -------
@@ -570,9 +566,12 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
     legend_h = 0.4 + 0.2 * legend_rows if legend else 0.0
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(panel_size * ncols, panel_size * nrows + legend_h))
-    texts = [_WORDS[lang]["figure"].format(n=len(items))]
+    places = places or {}
+    texts = [word("net_figure", lang, n=len(items)) if len(items) > 1
+             else word("net_figure_one", lang)]
     for ax, drawing in zip(axes.flat, items):
-        plot_drawing(drawing, ax=ax, lang=lang, legend=False, scale=0.75)
+        plot_drawing(drawing, ax=ax, lang=lang, legend=False, scale=0.75,
+                     place=places.get(drawing.meeting))
         texts.append(get_alt_text(ax))
     for ax in list(axes.flat)[len(items):]:
         ax.set_axis_off()

@@ -141,8 +141,9 @@ def likert_bars(dist: pd.DataFrame, *, item_labels: dict[str, str],
     answers diverge around zero (the middle answer split over both sides); "don't know"
     and the pooled "not shown" share are drawn in a second panel on the same scale, so
     every bar adds up to 100% of the respondents asked. Items asked of fewer than
-    ``min_n`` respondents, or whose cells are all hidden, are left out; ``None`` when
-    nothing is left to draw (the caller writes a sentence instead).
+    ``min_n`` respondents, or with no shown answer above zero (only "not shown" would be
+    drawn), are left out; ``None`` when nothing is left to draw (the caller writes a
+    sentence instead).
     """
     import matplotlib
 
@@ -155,7 +156,8 @@ def likert_bars(dist: pd.DataFrame, *, item_labels: dict[str, str],
     totals = dist[dist["column"] == 0].set_index(C.ITEM)
     items = [i for i in dict.fromkeys(dist[C.ITEM])
              if totals.at[i, C.N_ASKED] > 0 and not totals.at[i, "hidden"]
-             and (answers.loc[answers[C.ITEM] == i, "hidden"] == "").any()]
+             and ((answers.loc[answers[C.ITEM] == i, "hidden"] == "")
+                  & (answers.loc[answers[C.ITEM] == i, C.COUNT] > 0)).any()]
     if not items:
         return None
     numeric_cols = sorted(answers.loc[answers[C.NON_NUMERIC].isna(), "column"].unique())

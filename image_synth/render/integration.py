@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     from ..results import ScopeResults
 
-__all__ = ["joint_display_table", "convergence_rules_text", "joint_heatmap", "cmo_table",
+__all__ = ["joint_display_table", "convergence_rules_text", "joint_heatmap", "heatmap_range",
+           "cmo_table",
            "evidence_heatmap", "meta_inference_table", "source_description"]
 
 
@@ -112,6 +113,7 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
     shown = results.joint_display
     k = results.min_n
     rows = []
+    small_rho: list[Cell] = []      # correlations not shown: fewer than 10 respondents
     hidden_survey_any = False
     for r in shown.itertuples(index=False):
         factor = (f"{html.escape(_row_label(r, lang))}<br><small>"
@@ -132,14 +134,7 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
         other = ", ".join(word(f"source_{kind}", lang) for kind in ("literature",
                                                                     "external_study")
                           if getattr(r, kind)) or "–"
-        if r.hidden_rho:
-            assoc = stat_cell("", r.hidden_rho, min_n=k, lang=lang)
-        elif r.rho_satisfaction == r.rho_satisfaction and r.rho_n and r.rho_n >= max(
-                k, _min_n_correlation()):
-            assoc = Cell(f"ρ = {number(r.rho_satisfaction, lang)}<br><small>"
-                         f"{fmt_interval(r.rho_ci_low, r.rho_ci_high, lang)}</small>")
-        else:
-            assoc = Cell("–")
+        assoc = _assoc_cell(r, k, lang, small_rho, publish=results.publish)
         conv = r.conv_survey_interviews
         if r.hidden_survey:
             conv_cell = Cell(html.escape(word("conv_not_shown", lang)), numeric=False,
@@ -156,8 +151,12 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
                         detail=_details_html(results, r, lang, other)))
     notes = [convergence_rules_text(results, lang)]
     states = {(s, s == "primary") for row in rows for c in row.cells
-              for s in (c.state, *c.inner) if s}
+              for s in (c.state, *c.inner) if s and not any(c is x for x in small_rho)}
     notes += hidden_notes(states, min_n=k, lang=lang)
+    if small_rho:
+        notes.append(word("note_small_n_correlation", lang,
+                          mark=word("mark_small_n", lang, k=max(k, _min_n_correlation())),
+                          k=max(k, _min_n_correlation())))
     if hidden_survey_any:
         notes.append(word("conv_not_shown_note", lang))
     if (shown["conv_survey_interviews_set_by"] == "analyst").any():
@@ -170,6 +169,26 @@ def joint_display_table(results: "ScopeResults", lang: str) -> Table:
                   word("meetings", lang), word("added_value", lang),
                   word("convergence", lang)], rows,
                  kind="isx-joint", caption=word("joint_caption", lang), notes=notes)
+
+
+def _assoc_cell(r, k: int, lang: str, small_rho: list, *, publish: bool = True) -> Cell:
+    """The association of a joint-display row with satisfaction: rho and its interval,
+    the mark of a hidden one, or ``n < 10`` (appended to ``small_rho``, for its
+    footnote) when too few respondents answered for a correlation to say anything.
+    With publishing off every correlation is shown (the page says it is not for
+    publication)."""
+    min_rho = max(k, _min_n_correlation())
+    if r.hidden_rho:
+        return stat_cell("", r.hidden_rho, min_n=k, lang=lang)
+    if publish and r.rho_n and 0 < r.rho_n < min_rho:
+        # the mark and its footnote, like every statistic that is not shown
+        cell = stat_cell("", "primary", min_n=min_rho, lang=lang)
+        small_rho.append(cell)
+        return cell
+    if r.rho_satisfaction == r.rho_satisfaction and r.rho_n:
+        return Cell(f"ρ = {number(r.rho_satisfaction, lang)}<br><small>"
+                    f"{fmt_interval(r.rho_ci_low, r.rho_ci_high, lang)}</small>")
+    return Cell("–")
 
 
 def _min_n_correlation() -> int:
@@ -209,11 +228,14 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     situations = list(dict.fromkeys(shown["situation"]))
     means = shown.pivot(index=label, columns="situation", values=C.MEAN).reindex(
         index=order, columns=situations)
+    lo, hi = heatmap_range(results)
     fig, ax = plt.subplots(figsize=(1.5 * len(situations) + 5, 0.5 * len(order) + 2.2))
     ax.set_facecolor("#eeeeee")
-    sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=1, vmax=5,
+    sns.heatmap(means.astype(float), annot=False, cmap="RdYlGn", vmin=lo, vmax=hi,
                 linewidths=0.5, linecolor="white", ax=ax, xticklabels=False, yticklabels=False,
-                cbar_kws={"label": word("heatmap_colour", lang)})
+                cbar_kws={"label": word("heatmap_colour", lang, lo=number(lo, lang, 0),
+                                        hi=number(hi, lang, 0))})
+    _colour_bar_numbers(ax, lambda v: number(v, lang, 1))
     cells = shown.set_index([label, "situation"])
     for i, row_label in enumerate(order):
         for j, situation in enumerate(situations):
@@ -238,50 +260,180 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     ax.set_ylabel("")
     ax.set_title(word("heatmap_title", lang), fontsize=11)
     fig.tight_layout()
-    set_alt_text(fig, word("heatmap_alt", lang, k=k))
+    set_alt_text(fig, word("heatmap_alt", lang, k=k, lo=number(lo, lang, 0),
+                           hi=number(hi, lang, 0)))
     return fig
 
 
+def _colour_bar_numbers(ax, fmt) -> None:
+    """The colour bar's tick labels in the page's language (``3,5`` / ``40%``), not
+    matplotlib's ``3.5``."""
+    from matplotlib.ticker import FuncFormatter
+
+    colourbar = ax.collections[0].colorbar
+    if colourbar is not None:
+        colourbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
+
+
+def heatmap_range(results: "ScopeResults") -> tuple[float, float]:
+    """The colour scale of the heatmap: from the lowest to the highest scale point of the
+    response sets of its rows (``scale_min`` / ``scale_max``, from the instrument); the
+    instrument's mechanism items' range when no row has survey data."""
+    shown = results.situation_displays
+    low = shown["scale_min"].dropna() if "scale_min" in shown else None
+    high = shown["scale_max"].dropna() if "scale_max" in shown else None
+    if low is not None and high is not None and len(low) and len(high):
+        return float(low.min()), float(high.max())
+    from ..quant.numeric import item_range
+
+    inst = results.study.instrument
+    items = [i.id for i in inst.items if i.block in ("mechanism", "condition")
+             and inst.response_set(i.response_set).numeric_codes]
+    ranges = [item_range(inst, i) for i in items]
+    if not ranges:
+        return 1.0, 5.0
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
 def cmo_table(results: "ScopeResults", lang: str) -> Table | None:
-    """Context, mechanism and outcome elements, one row each with its evidence; hindering
-    factors are labelled as such."""
+    """Context, mechanism and outcome paired per row, each element with its evidence.
+
+    One row per row of the joint display (a working mechanism or a condition): its
+    context (the condition itself, and the conditions and hindering factors that the
+    codebook links to the row, hindering factors labelled as such), its mechanism, and
+    its outcome (the association with satisfaction, as on the joint display). Elements
+    linked to no row follow, each in its own column: context without a link, and the
+    outcomes (satisfaction, yields) with their own evidence.
+    """
     frame = results.cmo
     if frame.empty:
         return None
     k = results.min_n
     labels = _element_labels(results, lang)
+    display = {r.row_id: r for r in results.joint_display.itertuples(index=False)}
+    linked = frame["linked_rows"] if "linked_rows" in frame else frame["element"].where(
+        frame["element"].isin(list(display)), "")
+    by_row: dict[str, list] = {}
+    for r, links in zip(frame.itertuples(index=False), linked):
+        for row_id in (x for x in str(links or "").split(";") if x):
+            by_row.setdefault(row_id, []).append(r)
+    small_rho: list[Cell] = []
     rows = []
-    for r in frame.itertuples(index=False):
-        role = word(f"cmo_{r.cmo}", lang)
-        if r.kind == "hindering_factor":
-            role = word("cmo_hindering", lang)
-        if r.hidden:
-            survey = stat_cell("", r.hidden, min_n=k, lang=lang)
-        elif r.n and r.n > 0 and r.mean == r.mean:
-            # no n: where a "don't know" count is hidden, the valid n would give it back
-            survey = Cell(number(r.mean, lang))
-        else:
-            survey = Cell("–")
-        interviews = (Cell(html.escape(word("k_of_n", lang, k=integer(r.k_sources, lang),
-                                            n=integer(r.n_sources, lang))))
-                      if r.n_sources else Cell("–"))
-        rows.append(Row(html.escape(labels.get(r.element, word("unknown_element", lang))),
-                        [Cell.text(role), survey, interviews]))
-    notes = hidden_notes({(c.state, True) for row in rows for c in row.cells if c.state},
-                         min_n=k, lang=lang)
+    for row_id, members in by_row.items():
+        anchor = next((m for m in members if m.element == row_id), None)
+        if anchor is None:
+            continue        # a link to a row without evidence in this scope: see below
+        context = [m for m in members if m.cmo == "context"]
+        mechanism = [m for m in members if m.cmo == "mechanism"]
+        label = (f"{html.escape(_element_name(labels, row_id, lang))}<br><small>"
+                 f"{html.escape(_cmo_role(anchor, lang))}</small>")
+        rows.append(Row(label, [
+            _cmo_cell(context, labels, row_id, k, lang),
+            _cmo_cell(mechanism, labels, row_id, k, lang),
+            _outcome_cell(display.get(row_id), k, lang, small_rho, results.publish)]))
+    anchored = {row_id for row_id, members in by_row.items()
+                if any(m.element == row_id for m in members)}
+    placed = {m.element for row_id in anchored for m in by_row[row_id]}
+    for r in frame.itertuples(index=False):     # linked to no row with evidence here
+        if r.element in placed:
+            continue
+        placed.add(r.element)
+        cells = [Cell("–", numeric=False) for _ in range(3)]
+        column = {"context": 0, "mechanism": 1, "outcome": 2}[r.cmo]
+        cells[column] = _cmo_cell([r], labels, r.element, k, lang)   # named in the row head
+        rows.append(Row(f"{html.escape(_element_name(labels, r.element, lang))}<br><small>"
+                        f"{html.escape(_cmo_role(r, lang))}</small>", cells))
+    states = {(s, True) for row in rows for c in row.cells for s in (c.state, *c.inner)
+              if s and not any(c is x for x in small_rho)}
+    notes = hidden_notes(states, min_n=k, lang=lang)
+    if small_rho:
+        notes.append(word("note_small_n_correlation", lang,
+                          mark=word("mark_small_n", lang, k=max(k, _min_n_correlation())),
+                          k=max(k, _min_n_correlation())))
     return Table(f"cmo-{results.scope.kind}",
-                 [word("element", lang), word("cmo_role", lang), word("survey_mean", lang),
-                  word("interviews", lang)], rows, caption=word("cmo_caption", lang),
-                 notes=[word("cmo_note", lang), *notes])
+                 [word("cmo_row", lang), word("cmo_context", lang).capitalize(),
+                  word("cmo_mechanism", lang).capitalize(),
+                  word("cmo_outcome", lang).capitalize()], rows, kind="cmo",
+                 caption=word("cmo_caption", lang), notes=[word("cmo_note", lang), *notes])
+
+
+def _cmo_role(r, lang: str) -> str:
+    """``belemmerende factor`` / ``conditie`` / ``werkzaam mechanisme`` / ``uitkomst``."""
+    if r.kind == "hindering_factor":
+        return word("hindering_factor", lang)
+    if r.cmo == "mechanism":
+        return word("kind_mechanism", lang)
+    if r.cmo == "context":
+        return word("kind_condition", lang)
+    return word("cmo_outcome", lang)
+
+
+def _cmo_cell(members: list, labels: dict[str, str], row_id: str | None, k: int,
+              lang: str) -> Cell:
+    """The elements of one role in a row, each with its evidence: the survey mean (or the
+    mark of a hidden one) and k of N interviews; the row's own element comes first and is
+    not named again."""
+    if not members:
+        return Cell("–", numeric=False)
+    members = sorted(members, key=lambda m: m.element != row_id)
+    items, inner = [], []
+    for m in members:
+        evidence = []
+        if m.hidden:
+            inner.append(m.hidden)
+            evidence.append(f'{html.escape(word("survey", lang))} <span data-hidden="{m.hidden}">'
+                            f"{hidden_cell(k, m.hidden, statistic=True, lang=lang)}</span>")
+        elif m.n and m.n > 0 and m.mean == m.mean:
+            # no n: where a "don't know" count is hidden, the valid n would give it back
+            evidence.append(f'{html.escape(word("survey_mean_short", lang))} '
+                            f"{number(m.mean, lang)}")
+        if m.n_sources and m.k_sources:
+            evidence.append(html.escape(word("k_of_n_interviews", lang,
+                                             k=integer(m.k_sources, lang),
+                                             n=integer(m.n_sources, lang))))
+        text = " · ".join(evidence) or "–"
+        if m.element == row_id:
+            items.append(f"<li>{text}</li>")
+        else:
+            role = (f" <small>({html.escape(word('hindering_factor', lang))})</small>"
+                    if m.kind == "hindering_factor" else "")
+            items.append(f"<li>{html.escape(_element_name(labels, m.element, lang))}{role}: "
+                         f"{text}</li>")
+    return Cell(f"<ul>{''.join(items)}</ul>", numeric=False, inner=tuple(inner))
+
+
+def _outcome_cell(r, k: int, lang: str, small_rho: list, publish: bool = True) -> Cell:
+    """The row's outcome: its association with satisfaction, hidden as on the joint
+    display."""
+    if r is None:
+        return Cell("–", numeric=False)
+    cell = _assoc_cell(r, k, lang, small_rho, publish=publish)
+    if cell.html == "–":
+        return Cell("–", numeric=False)
+    if cell.state:
+        return cell
+    return Cell(f"{html.escape(word('cmo_with_satisfaction', lang))}: {cell.html}",
+                numeric=False)
 
 
 def _element_labels(results: "ScopeResults", lang: str) -> dict[str, str]:
+    """The reader's name of every row a CMO table or meta-inference can name:
+    ``scale:<id>``, ``item:<id>``, ``code:<id>``, and a bare codebook id (meta-inferences
+    may name codes without the ``code:`` prefix, see
+    :func:`image_synth.integrate.evidence.check_meta_inferences`)."""
     study = results.study
     out = {f"item:{i.id}": i.text.get(lang) for i in study.instrument.items}
     out.update({f"scale:{s.id}": s.label.get(lang) for s in study.instrument.scales})
     if study.codebook is not None:
-        out.update({f"code:{c.id}": c.label.get(lang) for c in study.codebook.codes})
+        for c in study.codebook.codes:
+            out[f"code:{c.id}"] = out[c.id] = c.label.get(lang)
     return out
+
+
+def _element_name(labels: dict[str, str], element: str, lang: str) -> str:
+    """An element's name, or a sentence saying that the study does not name it (the id
+    itself stays off the page)."""
+    return labels.get(element) or word("unknown_element", lang)
 
 
 def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
@@ -305,15 +457,17 @@ def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     labels = {c.id: c.label.get(lang) for c in results.study.codebook.codes}
     matrix.index = [labels.get(c, c) for c in matrix.index]
     matrix.columns = [word(f"evidence_{c}", lang) for c in matrix.columns]
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8))
+    # constrained layout keeps the colour bar's label inside the figure (tight_layout
+    # left it outside, cut off)
+    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8), layout="constrained")
     sns.heatmap(matrix.astype(float), cmap="Blues", vmin=0, vmax=1, linewidths=0.3,
                 linecolor="white", ax=ax, xticklabels=True, yticklabels=True,
                 cbar_kws={"label": word("evidence_colour", lang)})
+    _colour_bar_numbers(ax, lambda v: percent(v, lang))
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
-    fig.tight_layout()
     set_alt_text(fig, word("evidence_alt", lang))
     return fig
 
@@ -326,8 +480,8 @@ def meta_inference_table(results: "ScopeResults", lang: str) -> Table | None:
     quote_lang = results.study.config.language
     rows = []
     for r in frame.itertuples(index=False):
-        rests_on = ", ".join(labels.get(x, word("unknown_element", lang))
-                             for x in str(r.rows).split(";") if x)
+        rests_on = "; ".join(_element_name(labels, x.strip(), lang)
+                             for x in str(r.rows).split(";") if x.strip())
         rows.append(Row(f'<span lang="{quote_lang}">{html.escape(r.text)}</span>', [
             Cell.text(word(f"meta_{r.type}", lang)), Cell.text(rests_on),
             Cell.text(f"{r.author}, {r.date}")]))

@@ -231,12 +231,32 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
     change = wave_change_table(results, lang)
     if change is not None:
         parts += [_h3("mechanisms-change", word("wave_change_heading", lang)), change]
-    for key, items in results.table_items("mechanism").items():
-        label = scale_label(results.study, key, lang) if any(
-            s.id == key for s in results.study.instrument.scales) else key
+    groups = results.table_items("mechanism")
+    scales = {s.id for s in results.study.instrument.scales}
+    unscaled = [key for key in groups if key not in scales]
+    for key, items in groups.items():
+        if key in scales:
+            label = scale_label(results.study, key, lang)
+        else:  # items of no scale, grouped by their response set: never the set's id
+            label = word("heading_unscaled", lang)
+            if len(unscaled) > 1:
+                label += f" ({_answer_span(results, items[0], lang)})"
         parts.append(_h3(f"mechanisms-{key}", label))
         parts += _distribution_parts(results, items, lang, key=f"mechanism-{key}", title=label)
     return _section(results, "mechanisms", lang, parts)
+
+
+def _answer_span(results: "ScopeResults", item: str, lang: str) -> str:
+    """``helemaal niet – helemaal wel``: the labels of an item's lowest and highest
+    numeric answer."""
+    from .common import answer_label
+
+    inst = results.study.instrument
+    codes = inst.response_set(inst.item(item).response_set).numeric_codes
+    if not codes:
+        return ""
+    return (f"{answer_label(results.study, item, min(codes), lang)} – "
+            f"{answer_label(results.study, item, max(codes), lang)}")
 
 
 def conditions(results: "ScopeResults", *, lang: str = "nl") -> Section:
@@ -303,6 +323,7 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     from .integration import (
         cmo_table,
         evidence_heatmap,
+        heatmap_range,
         joint_display_table,
         joint_heatmap,
         meta_inference_table,
@@ -313,8 +334,12 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     if results.scope.kind == "national":
         fig = joint_heatmap(results, lang)
         if fig is not None:
-            parts.append(FigureOutput(fig, caption=word("heatmap_caption", lang,
-                                                        k=results.min_n)))
+            from .labels import number
+
+            lo, hi = heatmap_range(results)
+            parts.append(FigureOutput(fig, caption=word(
+                "heatmap_caption", lang, k=results.min_n, lo=number(lo, lang, 0),
+                hi=number(hi, lang, 0))))
         elif not results.study.config.situations:
             parts.append(_p(word("heatmap_needs_situations", lang), "isx-note"))
     table = cmo_table(results, lang)
@@ -345,11 +370,37 @@ def networks(results: "ScopeResults", *, lang: str = "nl") -> Section:
                  isolated=percent(p["fragmented_isolated_share"], lang),
                  centralisation=number(p["star_centralisation"], lang),
                  hub=percent(p["star_hub_share"], lang))
-    fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)))
+    fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)),
+                        places={d.meeting: drawing_place(results, d, lang) for d in drawings})
     return _section(results, "networks", lang, [
         _p(word("network_colours", lang)),
-        FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))),
+        FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))
+                     if len(drawings) > 1 else word("networks_figure_caption_one", lang)),
         network_measures_table(results, lang), _p(rules, "isx-note")])
+
+
+def drawing_place(results: "ScopeResults", drawing, lang: str) -> str:
+    """Where a drawing comes from in the reader's words: the study's names of its
+    situation and region, and its wave (``binnen po · regio C · 2023``); never the
+    meeting's id."""
+    from .common import region_label, situation_label
+
+    study = results.study
+    parts = []
+    if drawing.situation:
+        try:
+            parts.append(situation_label(study, drawing.situation, lang))
+        except KeyError:  # a situation the study does not name: its words as written
+            parts.append(str(drawing.situation).replace("_", " "))
+    if drawing.region:
+        try:
+            name = region_label(study, drawing.region, lang)
+        except KeyError:
+            name = str(drawing.region)
+        parts.append(word("region_named", lang, name=name))
+    if drawing.wave:
+        parts.append(str(drawing.wave))
+    return " · ".join(parts) or word("net_drawing", lang)
 
 
 def methods(results: "ScopeResults", *, lang: str = "nl") -> Section:

@@ -31,7 +31,9 @@ def test_plot_drawing_returns_axes_with_alt_text(example_drawings):
     assert ax.get_gid() == "network-RB2023_C"
     text = get_alt_text(ax)
     assert text == get_alt_text(ax.figure)
-    assert text.startswith("Network drawing RB2023_C (region C, binnen po): 9 parties, 22 lines")
+    # the drawing's place, never its meeting id (RB2023_C is a source id)
+    assert text.startswith("Network drawing binnen po (C): 9 parties, 22 lines")  # its title
+    assert "RB2023" not in text and "RB2023" not in ax.get_title()
     assert "Structure: network" in text and "Hub: Samenwerkingsverband" in text
     # one arrow patch per tie, coloured by kind; directed ties get a head
     patches = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
@@ -67,7 +69,7 @@ def test_plot_drawings_small_multiples(example_drawings):
     assert len(fig.legends) == 1
     text = get_alt_text(fig)
     assert text.startswith("Netwerktekeningen van 8 reflectiebijeenkomsten.")
-    assert text.count("Netwerktekening RB2023_") == 8
+    assert text.count("Netwerktekening ") == 8 and "RB2023" not in text
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Description": text[:500]})
     plt.close(fig)
@@ -99,3 +101,26 @@ def test_unknown_language_is_refused(example_drawings):
         plot_drawing(example_drawings[0], lang="de")
     with pytest.raises(OptionError):
         plot_drawings(example_drawings, lang="fr")
+
+
+def test_places_name_the_panels_and_descriptions(example_drawings):
+    places = {d.meeting: f"plaats {i}" for i, d in enumerate(example_drawings)}
+    fig = plot_drawings(example_drawings, lang="en", places=places)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == [f"plaats {i}" for i in range(len(example_drawings))]
+    text = get_alt_text(fig)
+    assert text.startswith("Network drawings of 8 reflection meetings.")
+    assert "Network drawing plaats 3: 9 parties" in text
+    assert "RB2023" not in text
+
+
+def test_words_come_from_the_catalogue():
+    import image_synth.network.plot as plot
+    from image_synth.render.words import catalogue
+
+    assert not hasattr(plot, "_WORDS") and not hasattr(plot, "_RULE_REASON")
+    for lang in ("nl", "en"):
+        words = catalogue(lang)
+        assert {"net_drawing", "net_figure", "net_reason_star", "net_hub_mark"} <= set(words)
+        for key in plot.STRUCTURE_LABELS.values():
+            assert key in words

@@ -9,11 +9,13 @@ manifest, no national table hiding more than a quarter of its cells.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -113,14 +115,48 @@ _SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 _SOURCE_ID = re.compile(r"\b(?:INT|RB|LIT|EXT)\d{4}")
 
 
+def _svg_texts(svg: ElementTree.Element, lang: str) -> list[str]:
+    """The texts of an SVG figure a reader meets: ``<text>``, ``<title>``, ``<desc>``
+    and ``aria-label``, outside elements in another language."""
+    out = []
+
+    def walk(element, inherited):
+        here = element.get("lang") or element.get(_XML_LANG) or inherited
+        if here != lang:
+            return
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("text", "title", "desc"):
+            out.append("".join(element.itertext()))
+        elif element.get("aria-label"):
+            out.append(element.get("aria-label"))
+        for child in element:
+            walk(child, here)
+
+    walk(svg, lang)
+    return out
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _visible(soup: BeautifulSoup, lang: str) -> str:
-    """The page's visible text, without elements in another language (quotes)."""
+    """What a reader meets on the page, without elements in another language (quotes):
+    the text, the ``<title>``, ``alt``, ``aria-label`` and ``title`` attributes, and the
+    texts inside its SVG figures (inline or as ``data:`` images)."""
     soup = BeautifulSoup(str(soup), "html.parser")
     for tag in soup.select("script, style, nav, code, [lang]"):
         if tag.name == "code" or (tag.name != "html" and tag.get("lang", lang) != lang):
             tag.decompose()
     body = soup.body or soup
-    return body.get_text(" ")
+    parts = [soup.title.get_text(" ") if soup.title else "", body.get_text(" ")]
+    for tag in body.find_all(True):
+        parts += [tag[a] for a in ("alt", "aria-label", "title") if tag.get(a)]
+        if tag.name == "img" and tag.get("src", "").startswith("data:image/svg+xml;base64,"):
+            data = base64.b64decode(tag["src"].split(",", 1)[1])
+            parts += _svg_texts(ElementTree.fromstring(data), lang)
+    for svg in body.find_all("svg"):
+        parts += _svg_texts(ElementTree.fromstring(str(svg)), lang)
+    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("which", ["nl", "en"])

@@ -14,7 +14,7 @@ Dutch and in English) and checked as a reader meets them:
 
 Each check also runs on the markup the table renderer is about to emit (every table in a
 ``div.isx-table-wrap``, the joint display as ``table.isx-joint`` with ``td.isx-conv`` and
-its quotes in ``tr.isx-joint-detail`` rows), made from today's page in the browser by
+its quotes in ``tr.isx-detail`` rows), made from today's page in the browser by
 :data:`ANNOUNCED`, so the CSS for it is tested before the renderer change lands.
 """
 
@@ -53,7 +53,7 @@ ANNOUNCED = r"""() => {
       q.remove();
       if (q.textContent.trim()) {
         const detail = document.createElement('tr');
-        detail.className = 'isx-joint-detail';
+        detail.className = 'isx-detail';
         detail.innerHTML = `<td colspan="${heads.length - 1}"><details><summary>${label}` +
           `</summary><blockquote lang="${lang}">${q.innerHTML}</blockquote></details></td>`;
         tr.after(detail);
@@ -278,7 +278,7 @@ CLASSES = """
 <table class="isx-table isx-joint"><thead><tr><th scope="col">Factor</th>
 <th scope="col">Convergentie</th></tr></thead><tbody>
 <tr><th scope="row">Vertrouwen</th><td class="isx-conv conv-agreement">overeenstemming</td></tr>
-<tr class="isx-joint-detail"><td colspan="2"><details><summary>Citaat</summary>
+<tr class="isx-detail"><td colspan="2"><details><summary>Citaat</summary>
 <blockquote lang="nl">Dat maakt het veel makkelijker.</blockquote></details></td></tr>
 <tr><th scope="row">Tijd</th><td class="isx-conv conv-partial_agreement">gedeeltelijk</td></tr>
 <tr><th scope="row">Visie</th><td class="isx-conv conv-dissonance">dissonantie</td></tr>
@@ -346,6 +346,31 @@ def test_renderer_classes_are_styled(classes_page):
     # the detail row hangs under its row: no line between them, no zebra stripe
     rows = _styles(tab, "table.isx-joint tbody tr", "background-color")
     assert len({r[0] for r in rows}) == 1, rows
-    [[line]] = _styles(tab, "table.isx-joint tr:has(+ tr.isx-joint-detail) > th",
+    [[line]] = _styles(tab, "table.isx-joint tr:has(+ tr.isx-detail) > th",
                        "border-bottom-style")
     assert line == "none"
+
+
+# every quote folded in a <details>: is it laid out and visible?
+QUOTES_SHOWN = r"""() => [...document.querySelectorAll('details blockquote')].map(q => {
+  const r = q.getBoundingClientRect();
+  return [q.textContent.slice(0, 30), q.checkVisibility() && r.height > 0 && r.width > 0];
+})"""
+
+
+def test_a_folded_quote_is_printed_open(classes_page):
+    tab = classes_page
+    assert tab.evaluate(QUOTES_SHOWN) == [["Dat maakt het veel makkelijker", False]]
+    tab.emulate_media(media="print")
+    assert tab.evaluate(QUOTES_SHOWN) == [["Dat maakt het veel makkelijker", True]]
+    [[summary]] = _styles(tab, "tr.isx-detail summary", "display")
+    assert summary == "none"
+
+
+@pytest.mark.parametrize("lang,name", [(lang, name) for lang in LANGS
+                                       for name in ("national", "region-C")])
+def test_the_quotes_of_the_joint_display_are_printed(open_page, lang, name):
+    page = open_page(lang, name, A4_SHEET, media="print")
+    quotes = page.evaluate(QUOTES_SHOWN)
+    assert quotes, "no quote in a <details> on the page"
+    assert [q for q, shown in quotes if not shown] == []

@@ -122,3 +122,22 @@ def test_results_frames_are_one_attribute_away(mini_study):
     frames = results.frames()
     assert "joint_display" in frames and any(k.startswith("distribution:") for k in frames)
     assert "reliabilities" in dir(results)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_mechanism_items_of_no_scale_get_a_readable_heading(mini_study, lang, monkeypatch):
+    from image_synth.render.words import word
+
+    results = compute(str(mini_study), scope="region", scope_value="A", wave=2023,
+                      publish=False)
+    groups = results.table_items("mechanism")
+    first = next(iter(groups.values()))
+    response_set = results.study.instrument.item(first[0]).response_set
+    # two items of no scale, grouped by their response set (as table_items does)
+    monkeypatch.setattr(results, "table_items",
+                        lambda block, ordered=None: {**groups, response_set: first[:2]}
+                        if block == "mechanism" else {})
+    html = S.mechanisms(results, lang=lang).to_html()
+    headings = [h.get_text() for h in BeautifulSoup(html, "html.parser").find_all("h3")]
+    assert response_set not in headings
+    assert word("heading_unscaled", lang) in headings

@@ -209,3 +209,16 @@ def test_national_condition_means_are_shown_at_a_safe_precision(example):
     for mean, digits in zip(summary["mean"], summary["mean_digits"]):
         shown = f"{mean:.{int(digits)}f}".replace(".", ",")
         assert shown in html
+
+
+def test_a_chart_of_only_hidden_and_zero_cells_is_a_sentence(example):
+    # region C: five schools; every non-zero answer to the communication items is hidden,
+    # so the chart would draw nothing but the grey "not shown" share
+    results = compute(example, scope="region", scope_value="C", wave=2023)
+    items = results.table_items("mechanism")["communicatie"]
+    dist = results.distribution(items)
+    answers = dist[dist["column"] > 0]
+    assert not ((answers["hidden"] == "") & (answers["count"] > 0)).any()
+    parts = S._distribution_parts(results, items, "en", key="mechanism-communicatie")
+    assert not any(isinstance(p, S.FigureOutput) for p in parts)
+    assert any("No chart" in p for p in parts if isinstance(p, str))
