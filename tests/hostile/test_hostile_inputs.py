@@ -107,7 +107,7 @@ def _(study):
 
 
 @case("study-is-another-file-of-the-study", 1, "is not a study file: it is not a YAML "
-      "mapping of name, id, waves, situations, regions, instrument")
+      "mapping of name, id, waves, regions, instrument")
 def _(study):
     return study / "survey_2023.csv"
 
