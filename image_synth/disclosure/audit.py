@@ -86,10 +86,13 @@ from ..errors import AnalysisError
 __all__ = [
     "COMPLEMENTARY",
     "PRIMARY",
+    "STATES",
+    "WITHHELD",
     "Recovered",
     "audit",
     "mean_times_n",
     "protect",
+    "reader_bounds",
     "same",
     "table_system",
     "total",
@@ -97,6 +100,10 @@ __all__ = [
 
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
+#: a cell of a row withheld whole under one neutral mark: its size is not stated at all
+WITHHELD = "withheld"
+#: every state a hidden cell can have, in the order pages and manifests count them
+STATES = (PRIMARY, COMPLEMENTARY, WITHHELD)
 
 Equality = tuple  # (lhs, rhs) or (lhs, rhs, tolerance); see the module docstring
 
@@ -504,9 +511,11 @@ def _intervals(comp: _Component, base, targets, need, *, rounds: int = 2):
     return narrow
 
 
-def _substitute(form: Mapping, index: Mapping, values: Mapping) -> tuple[dict, float, float]:
+def _substitute(form: Mapping, index: Mapping, values: Mapping,
+                shift: Mapping | None = None) -> tuple[dict, float, float]:
     """A linear form split into its hidden part ``{variable: coefficient}``, the sum of
-    its published terms and the sum of their magnitudes (a scale for tolerances)."""
+    its published terms (and of the hidden cells' lower bounds ``shift``) and the sum
+    of their magnitudes (a scale for tolerances)."""
     hidden, constant, magnitude = {}, 0.0, 0.0
     for key, coef in form.items():
         i = index.get(key)
@@ -515,17 +524,31 @@ def _substitute(form: Mapping, index: Mapping, values: Mapping) -> tuple[dict, f
             magnitude += abs(coef * values[key])
         else:
             hidden[i] = coef
+            if shift and key in shift:
+                constant += coef * shift[key]
+                magnitude += abs(coef * shift[key])
     return hidden, constant, magnitude
 
 
 def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping | None,
-             upper: Mapping, need: Mapping, integer: bool) -> list[Recovered]:
-    """The audit proper: ``hidden`` in key order, ``values`` of the published cells."""
+             upper: Mapping, need: Mapping, integer: bool,
+             lower: Mapping | None = None) -> list[Recovered]:
+    """The audit proper: ``hidden`` in key order, ``values`` of the published cells.
+
+    A hidden cell with a lower bound ``l`` is solved as ``x = l + y`` with ``y >= 0``:
+    every relation gets ``l``'s share in its constant, and the bounds and values found
+    are shifted back when reported."""
     index = {k: i for i, k in enumerate(hidden)}
     n = len(hidden)
+    lower = lower or {}
+    lb = np.array([float(lower.get(k) or 0.0) for k in hidden])
     ub = np.array([float(upper[k]) if upper.get(k) is not None else np.inf for k in hidden])
     if integer:
         ub = np.floor(ub + 1e-9)
+        lb = np.ceil(lb - 1e-9)
+    crossed = [hidden[i] for i in np.flatnonzero(lb > ub)]
+    if crossed:
+        raise AnalysisError(f"the lower bounds of {crossed[:10]!r} exceed their upper bounds")
     x_true = None
     if truth is not None:
         missing = [k for k in hidden if k not in truth or _hidden(truth[k])]
@@ -534,13 +557,19 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         x_true = np.array([float(truth[k]) for k in hidden])
         if integer and np.any(np.abs(x_true - np.round(x_true)) > 1e-9):
             raise AnalysisError("truth holds non-integer counts while integer=True")
+        below = [hidden[i] for i in np.flatnonzero(x_true < lb - 1e-9)]
+        if below:
+            raise AnalysisError(f"truth is below the lower bound of {below[:10]!r}")
+        x_true = x_true - lb                     # the shifted variables y = x - lb
+    ub = ub - lb
+    shift = {k: lb[i] for k, i in index.items() if lb[i] != 0.0}
 
     # substitute the published cells: [origin, {var: a}, c, {var: b}, t, magnitude]
     sub = []
     var_rows: list[list[int]] = [[] for _ in range(n)]
     for row in rows:
-        a, c, mag_a = _substitute(row.coef, index, values)
-        tv, t, mag_t = _substitute(row.tol, index, values)
+        a, c, mag_a = _substitute(row.coef, index, values, shift)
+        tv, t, mag_t = _substitute(row.tol, index, values, shift)
         c += row.const
         t += row.tol0
         r = len(sub)
@@ -569,12 +598,13 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         tol = 1e-7 * (1.0 + entry[5] / abs(a))
         if v < -tol or v > ub[i] + tol or (integer and abs(v - round(v)) > 1e-6):
             raise AnalysisError(f"equality {entry[0]} gives hidden cell {hidden[i]!r} the value "
-                                f"{v:g}, which no {'integer ' if integer else ''}count in "
-                                f"[0, {ub[i]:g}] has")
+                                f"{v + lb[i]:g}, which no {'integer ' if integer else ''}count "
+                                f"in [{lb[i]:g}, {ub[i] + lb[i]:g}] has")
         v = float(round(v)) if integer else max(v, 0.0)
         if x_true is not None and abs(x_true[i] - v) > tol:
             raise AnalysisError(f"truth does not satisfy equality {entry[0]}: it pins "
-                                f"{hidden[i]!r} to {v:g}, truth says {x_true[i]:g}")
+                                f"{hidden[i]!r} to {v + lb[i]:g}, truth says "
+                                f"{x_true[i] + lb[i]:g}")
         fixed[i] = v
         for r in var_rows[i]:
             other = sub[r]
@@ -589,7 +619,8 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
 
     out: list[Recovered] = []
     for i, v in fixed.items():
-        value = float(x_true[i]) if x_true is not None else v
+        v += lb[i]
+        value = float(x_true[i] + lb[i]) if x_true is not None else v
         if value != 0.0:
             out.append(Recovered(hidden[i], value, v, v))
 
@@ -623,11 +654,12 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         crow = comp_rows.get(root)
         if not crow:                             # in no relation: [0, upper]
             for i in variables:
-                value = float(x_true[i]) if x_true is not None else None
-                if value == 0.0 or (value is None and ub[i] == 0.0):
+                value = float(x_true[i] + lb[i]) if x_true is not None else None
+                if value == 0.0 or (value is None and ub[i] + lb[i] == 0.0):
                     continue
                 if ub[i] < max(need[hidden[i]], 1e-12):
-                    out.append(Recovered(hidden[i], value, 0.0, float(ub[i])))
+                    out.append(Recovered(hidden[i], value, float(lb[i]),
+                                         float(ub[i] + lb[i])))
             continue
         comp = _Component(np.array(variables), [(e[0], e[1], e[2], e[3], e[4]) for e in crow],
                           ub, integer)
@@ -639,7 +671,7 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
             above = [hidden[g] for g, x in zip(comp.vars, base) if x > ub[g] + 1e-9]
             if above:
                 raise AnalysisError(f"truth exceeds the upper bound of {above[:10]!r}")
-            targets = [j for j in range(comp.n) if base[j] != 0.0]
+            targets = [j for j in range(comp.n) if base[j] + lb[comp.vars[j]] != 0.0]
         else:
             base = comp.feasible_point()
             targets = list(range(comp.n))
@@ -648,8 +680,9 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
             widths = np.maximum(widths, comp.tol)
         for j, low, high in _intervals(comp, base, targets, widths):
             g = comp.vars[j]
+            low, high = low + lb[g], high + lb[g]
             if x_true is not None:
-                value = float(x_true[g])
+                value = float(x_true[g] + lb[g])
             else:
                 value = float(low) if high - low <= comp.tol else None
                 if value == 0.0:
@@ -665,6 +698,7 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
 def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality], *,
           truth: Mapping[Hashable, float] | None = None,
           upper: Mapping[Hashable, float] | None = None,
+          lower: Mapping[Hashable, float] | None = None,
           integer: bool = True, min_width: float = 0.0) -> list[Recovered]:
     """Hidden cells a reader can recover from the published cells and the equalities.
 
@@ -684,6 +718,10 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
     upper
         Known upper bounds of hidden cells (a reader may know a region has 12
         schools); default none.
+    lower
+        Known lower bounds of hidden cells; default 0. A page that shows its zeros
+        tells the reader a hidden count is at least 1, and one whose marks tell
+        small cells from others tells more (:func:`reader_bounds`).
     integer
         Cells are integer counts (default): a cell is recovered when every *integer*
         solution gives it the same value, which can happen when the real-valued
@@ -752,7 +790,33 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
     unit = 1.0 if integer else 0.0
     need = {k: max(float(min_width), unit) for k in hidden}
     return _analyse(rows, known, hidden, truth=truth, upper=_upper(upper, known),
-                    need=need, integer=integer)
+                    lower=_upper(lower, known), need=need, integer=integer)
+
+
+def reader_bounds(values: Mapping[Hashable, float], states: Mapping[Hashable, str], *,
+                  min_n: int) -> tuple[dict, dict]:
+    """What a reader knows of each hidden cell from its mark: ``(lower, upper)``.
+
+    Zeros are shown, so a hidden count is at least 1. A primary cell reads "fewer than
+    ``min_n``": it lies in ``[1, min_n - 1]``. A complementary cell has its own mark
+    and would have read "fewer than ``min_n``" if it were small: it is at least
+    ``min_n``. A withheld cell (its whole row hidden under one neutral mark, zeros
+    included) is only ``>= 0``. ``values`` are the true values (they say nothing the
+    marks do not: the mark of a cell follows from its value), ``states`` the hidden
+    cells' states.
+    """
+    lower, upper = {}, {}
+    for key, state in states.items():
+        if not state or state == WITHHELD:
+            continue                  # shown, or hidden under a mark that says nothing
+        value = values[key]
+        if value <= 0:
+            continue                  # a hidden zero: the mark promises nothing
+        if state == PRIMARY:
+            lower[key], upper[key] = 1.0, float(min_n - 1)
+        else:                         # a small cell marked complementary: only >= 1
+            lower[key] = float(min_n) if value >= min_n else 1.0
+    return lower, upper
 
 
 def _upper(upper: Mapping | None, known: Mapping) -> dict:
@@ -818,13 +882,14 @@ class _Graph:
 
 
 def _cover(graph: _Graph, key, width: float, *, values, hidden: set, cost, upper,
-           order: dict, integer: bool):
+           order: dict, integer: bool, lower: Mapping | None = None):
     """Cheapest shown cells to hide so that ``key`` can move by ``width``.
 
     Solves, on a neighbourhood of ``key`` that grows until it is feasible, ``min
     sum(cost_c * |d_c|)`` over moves ``d`` of hidden cells (free) and shown non-zero
     cells (their cost) such that ``truth + d`` satisfies every relation and the bounds
-    and ``d_key >= width`` (or ``<= -width``). Every cell with ``d_c != 0`` is then
+    and ``d_key >= width`` (or ``<= -width``); ``lower`` are the bounds below which
+    a cell, once hidden, is known not to be (default 0). Every cell with ``d_c != 0`` is then
     hidden: ``truth + d`` is a solution of the new pattern, so ``key``'s interval holds
     both its true value and one ``width`` away.
 
@@ -864,6 +929,7 @@ def _cover(graph: _Graph, key, width: float, *, values, hidden: set, cost, upper
         A = sp.csr_array((data, (ri, ci)), shape=(len(lo), 2 * m))
         truth = np.array([values[c] for c in movable])
         up = np.array([upper[c] if upper.get(c) is not None else np.inf for c in movable])
+        down = np.array([(lower or {}).get(c) or 0.0 for c in movable])
         shown = [cost[c] for c in movable if c not in hidden and cost[c] > 0]
         free = 1e-4 * min(shown, default=1.0)
         weights = np.array([free if c in hidden else cost[c] * (1.0 + 1e-3 * i / m)
@@ -875,11 +941,11 @@ def _cover(graph: _Graph, key, width: float, *, values, hidden: set, cost, upper
         j = local[key]
         for sign in (1, -1):
             lb = np.zeros(2 * m)
-            ub = np.concatenate([np.maximum(up - truth, 0.0), truth])
+            ub = np.concatenate([np.maximum(up - truth, 0.0), np.maximum(truth - down, 0.0)])
             if sign == 1:
                 lb[j], ub[m + j] = width, 0.0
             else:
-                if truth[j] < width:
+                if truth[j] - down[j] < width:
                     continue
                 lb[m + j], ub[j] = width, 0.0
             if lb[j] > ub[j] or lb[m + j] > ub[m + j]:
@@ -907,7 +973,9 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
             cost: Mapping[Hashable, float] | None = None,
             upper: Mapping[Hashable, float] | None = None,
             integer: bool = True, min_width: float = 1.0,
-            prune: bool = True) -> dict[Hashable, str]:
+            prune: bool = True, marks: bool = False,
+            withheld: Iterable[Hashable] = (),
+            start: Iterable[Hashable] = ()) -> dict[Hashable, str]:
     """Primary and complementary cells to hide so that no hidden cell can be recovered.
 
     Parameters
@@ -935,6 +1003,23 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
         After the pattern is found, show again each complementary cell (dearest first)
         whose hiding turns out not to be needed. Saves a few per cent of the hidden
         cells; ``False`` skips it.
+    marks
+        The page shows its zeros and marks small cells apart from the others, so a
+        reader knows more than "hidden >= 0" (:func:`reader_bounds`): a cell with
+        ``0 < value < min_n`` is in ``[1, min_n - 1]`` and is returned as primary,
+        every other hidden cell is at least ``min_n`` and is returned as
+        complementary, whatever ``primary`` says. Every audit and every move then
+        respects these bounds. Default ``False``: hidden cells are only ``>= 0``.
+    withheld
+        Cells hidden under one neutral mark whatever their value (a row withheld whole,
+        zeros included): always hidden, only ``>= 0`` to a reader, returned as
+        ``"withheld"``. Used when ``marks`` makes a row impossible to protect cell by
+        cell (a row of ``1 + 5 + 5 = 11`` with its total shown: ``<k`` is at least 1 and
+        each other mark at least k, so every cell is pinned).
+    start
+        Shown cells to hide from the start, as complementary (a warm start: the cells an
+        earlier, failed call had hidden, given in ``error.hidden``); pruning shows again
+        those that turn out not to be needed.
 
     Returns
     -------
@@ -1011,6 +1096,17 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
             raise AnalysisError(f"cost of {k!r} is {c!r}, expected a number >= 0 or inf")
         costs[k] = float(c)
     upper = _upper(upper, values)
+    withheld = set(withheld)
+    unknown = [k for k in withheld if k not in values]
+    if unknown:
+        raise AnalysisError(f"withheld cells {unknown!r} are not among the cells")
+    lower: dict = {}
+    if marks:
+        marked = {k: WITHHELD if k in withheld else PRIMARY if 0 < v < min_n else COMPLEMENTARY
+                  for k, v in values.items()}
+        lower, bounds = reader_bounds(values, marked, min_n=min_n)
+        for k, u in bounds.items():
+            upper[k] = u if upper.get(k) is None else min(u, upper[k])
     graph = _Graph(rows, values)
     unit = 1.0 if integer else 0.0
     wide = max(float(min_width), unit)
@@ -1026,10 +1122,12 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
     covered: set = set()
 
     def audit_of(keys, rows_used):
-        return _analyse(rows_used, values, keys, truth=values, upper=upper,
+        return _analyse(rows_used, values, keys, truth=values, upper=upper, lower=lower,
                         need={k: need(k) for k in keys}, integer=integer)
 
-    hidden = set(primary_set)
+    primary_set -= withheld
+    hidden = set(primary_set) | withheld | {k for k in start if k in values and values[k] > 0
+                                            and math.isfinite(costs[k])}
     for _ in range(len(values) + 1):
         at_risk = audit_of(sorted(hidden, key=order.__getitem__), rows)
         if not at_risk:
@@ -1038,19 +1136,26 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
             if risk.key in covered:
                 continue
             move = _cover(graph, risk.key, width(risk.key), values=values, hidden=hidden,
-                          cost=costs, upper=upper, order=order, integer=integer)
+                          cost=costs, upper=upper, order=order, integer=integer, lower=lower)
             if move is None:
-                raise AnalysisError(f"cell {risk.key!r} cannot be protected: no pattern of "
-                                    f"hidden cells lets it move by {width(risk.key):g}")
+                error = AnalysisError(f"cell {risk.key!r} cannot be protected: no pattern of "
+                                      f"hidden cells lets it move by {width(risk.key):g}")
+                error.cell = risk.key
+                error.hidden = set(hidden)
+                raise error
             covered |= {cell for cell, d in move.items() if abs(d) >= width(cell) - 1e-9}
             hidden |= set(move)
     else:  # pragma: no cover - each round protects every cell at risk
         raise AnalysisError("protect did not converge")
     if prune:
-        for key in sorted(hidden - primary_set, key=lambda k: (-costs[k], -order[k])):
+        for key in sorted(hidden - primary_set - withheld,
+                          key=lambda k: (-costs[k], -order[k])):
             linked, row_ids = graph.walk(key, within=hidden)
             keys = sorted(linked - {key}, key=order.__getitem__)
             if not audit_of(keys, [rows[r] for r in row_ids]):
                 hidden.discard(key)
-    return {k: PRIMARY if k in primary_set else COMPLEMENTARY
+    if marks:
+        return {k: WITHHELD if k in withheld else PRIMARY if 0 < values[k] < min_n
+                else COMPLEMENTARY for k in sorted(hidden, key=order.__getitem__)}
+    return {k: WITHHELD if k in withheld else PRIMARY if k in primary_set else COMPLEMENTARY
             for k in sorted(hidden, key=order.__getitem__)}

@@ -23,6 +23,7 @@ from image_synth.disclosure.audit import (
     audit,
     mean_times_n,
     protect,
+    reader_bounds,
     same,
     table_system,
     total,
@@ -413,6 +414,69 @@ def test_protect_on_a_three_level_hierarchy_passes_the_audit():
     # the exact integer intervals of the primary cells, from the reference: all open
     reference = reference_intervals(rows, parents, set(states), integer=True)
     assert all(reference[k][1] - reference[k][0] >= 1 for k in small)
+
+
+def test_the_marks_pin_a_row_that_looks_safe_without_them():
+    """A row 1 + 5 + 5 = 11 with its total shown: hiding the 1 and one 5 leaves both at
+    [0, 6] to a reader who knows only ">= 0" — but "<5" is at least 1 and the other mark
+    at least 5, so 1 + 5 = 6 pins both."""
+    values = {"t": 11, "a": 1, "b": 5, "c": 5}
+    eqs = [total("t", ["a", "b", "c"])]
+    plain = protect(values, eqs, min_n=5)
+    cells, truth = hide(values, set(plain))
+    assert audit(cells, eqs, truth=truth) == []
+    lower, upper = reader_bounds(values, plain, min_n=5)
+    assert lower == {"a": 1.0, **{k: 5.0 for k in plain if k != "a"}} and upper == {"a": 4.0}
+    assert [r.key for r in audit(cells, eqs, truth=truth, lower=lower, upper=upper)] == sorted(
+        plain)
+    # with the marks known and the total kept (shown elsewhere), no pattern of single
+    # cells protects the row: the cell is named; hiding the total would do
+    shown = {"t": math.inf}
+    with pytest.raises(AnalysisError) as caught:
+        protect(values, eqs, min_n=5, marks=True, cost=shown)
+    assert caught.value.cell == "a"
+    assert "t" in protect(values, eqs, min_n=5, marks=True)
+    # withheld whole (one neutral mark, zeros included), the row is safe
+    states = protect(values, eqs, min_n=5, marks=True, withheld=["a", "b", "c"], cost=shown)
+    assert states == {"a": "withheld", "b": "withheld", "c": "withheld"}
+    lower, upper = reader_bounds(values, states, min_n=5)
+    assert lower == {} and upper == {}
+    cells, truth = hide(values, set(states))
+    assert audit(cells, eqs, truth=truth) == []
+
+
+def test_protect_with_marks_passes_the_audit_with_the_bounds_the_marks_give():
+    """nation > situations > regions: with ``marks`` every pattern holds against a reader
+    who knows "<k" is 1 to k - 1 and the complementary mark at least k; the pattern made
+    without them does not (on this table)."""
+    rows, parents = hierarchy(2024)
+    values, eqs = table_system(rows, parents)
+    plain = protect(values, eqs, min_n=MIN_N)
+    cells, truth = hide(values, set(plain))
+    lower, upper = reader_bounds(values, plain, min_n=MIN_N)
+    assert audit(cells, eqs, truth=truth, lower=lower, upper=upper) != []
+    states = protect(values, eqs, min_n=MIN_N, marks=True)
+    assert {k for k, s in states.items() if s == "primary"} == {
+        k for k, v in values.items() if 0 < v < MIN_N}
+    cells, truth = hide(values, set(states))
+    lower, upper = reader_bounds(values, states, min_n=MIN_N)
+    assert all(values[k] >= MIN_N for k, v in lower.items() if v == MIN_N)
+    assert audit(cells, eqs, truth=truth, lower=lower, upper=upper) == []
+
+
+def test_lower_bounds_are_checked_against_the_truth_and_the_upper_bounds():
+    cells = {"t": 10, "a": None, "b": None}
+    eqs = [total("t", ["a", "b"])]
+    with pytest.raises(AnalysisError, match="below the lower bound"):
+        audit(cells, eqs, truth={"a": 2, "b": 8}, lower={"a": 5})
+    with pytest.raises(AnalysisError, match="exceed their upper bounds"):
+        audit(cells, eqs, truth={"a": 2, "b": 8}, lower={"a": 5}, upper={"a": 4})
+    # a: [1, 4], b at least 5 -> a in [1, 4] and b = 10 - a in [6, 9]: both open
+    assert audit(cells, eqs, truth={"a": 2, "b": 8}, lower={"a": 1, "b": 5},
+                 upper={"a": 4}) == []
+    # b at least 9: a = 1 exactly
+    assert audit(cells, eqs, truth={"a": 1, "b": 9}, lower={"a": 1, "b": 9},
+                 upper={"a": 4}) == [Recovered("a", 1.0, 1.0, 1.0), Recovered("b", 9.0, 9.0, 9.0)]
 
 
 def test_protect_with_min_width_gives_every_primary_cell_that_width():

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pytest
 
 import image_synth
-from image_synth.disclosure.audit import audit, table_system, total
+from image_synth.disclosure.audit import audit, reader_bounds, table_system, total
 from image_synth.disclosure.plan import plan
 from image_synth.results import compute
 
@@ -122,11 +122,14 @@ def test_the_audit_finds_a_leak_when_one_complementary_cell_is_shown():
     pytest.fail("showing any single complementary cell never exposed a hidden cell")
 
 
-@pytest.mark.xfail(strict=True, reason="known leak (review of this change): a reader knows "
-                   "every hidden cell is at least 1 (zeros are shown, never hidden) and a "
-                   "'<k' cell at most k - 1; protect() and audit() assume only >= 0, and "
-                   "with these bounds hundreds of hidden cells of the example are pinned")
-def test_no_hidden_cell_is_recoverable_knowing_that_hidden_cells_are_not_zero():
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="known leak: a reader knows every hidden cell is at "
+                   "least 1 (zeros are shown, never hidden), a '<k' cell at most k - 1 and a "
+                   "complementary one at least k (it would read '<k' if it were small); the "
+                   "plan's protect() is not told (marks=False), and with these bounds hundreds "
+                   "of hidden cells of the example are pinned. The marks-aware plan is on "
+                   "branch 'leak', not landed (see the closing note of session 18)")
+def test_no_hidden_cell_is_recoverable_knowing_what_the_marks_say():
     study = image_synth.load_study()
     cells, truth, equalities, _ = _system(study, 2023)
     p = plan(study, 2023)
@@ -137,18 +140,7 @@ def test_no_hidden_cell_is_recoverable_knowing_that_hidden_cells_are_not_zero():
                 states.update({(item, k): s for k, s in t.states.items()})
         elif key[0] == "response":
             states.update({("response", k): s for k, s in table.states.items()})
-    # hidden x = y + one, y >= 0: the reader's lower bound of 1; '<k' also at most k - 1
-    cells, truth = dict(cells), dict(truth)
-    cells[("one",)] = 1.0
-    truth[("one",)] = 1.0
-    upper = {}
-    for key in [k for k, v in list(cells.items()) if v is None]:
-        shifted = ("shifted", key)
-        cells[shifted] = None
-        truth[shifted] = truth[key] - 1
-        equalities.append(({key: 1.0}, {shifted: 1.0, ("one",): 1.0}))
-        if states.get(key) == "primary":
-            upper[key] = study.min_n - 1
-    recovered = [r for r in audit(cells, equalities, truth=truth, upper=upper)
-                 if r.key[0] != "shifted"]
+    lower, upper = reader_bounds(truth, states, min_n=study.min_n)
+    assert sum(v >= study.min_n for v in lower.values()) > 100  # the marks are modelled
+    recovered = audit(cells, equalities, truth=truth, lower=lower, upper=upper)
     assert recovered == [], len(recovered)
