@@ -215,8 +215,9 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
          "(scales: and each item's scale)"),
         (f"instrument.yaml: {sets_used} response set(s); check 'ordered' (drafted true for "
          "three or more consecutive codes) and the non-numeric codes listed above"),
-        ("study.yaml: levels (what the study calls its groups, nl and en) and, when regions "
-         "belong to larger groups, situations (which group nests in which)"),
+        ("study.yaml: levels (what the study calls its groups: drafted in Dutch from the "
+         "group columns' labels; check them and add English names) and, when regions belong "
+         "to larger groups, situations (which group nests in which)"),
     ]
     return draft
 
@@ -508,6 +509,9 @@ def _study_yaml(folder: Path, name, parts, waves, groups, values, id_column, *,
     for level in GROUP_LEVELS:
         if level in groups and (level != C.SITUATION or situations is not None):
             columns[level] = groups[level]
+    levels = _level_names(parts, groups, situations is not None)
+    if levels:
+        study["levels"] = levels
     study["columns"] = {k: v for k, v in columns.items() if v != k} or None
     if study["columns"] is None:
         del study["columns"]
@@ -520,6 +524,30 @@ def _study_yaml(folder: Path, name, parts, waves, groups, values, id_column, *,
         study["sources"] = "qual/sources.csv"
     study["disclosure"] = {"min_n": 5}
     return study
+
+
+def _level_names(parts: list[_SpssFile], groups: dict[str, str], situations: bool
+                 ) -> dict[str, dict[str, str]]:
+    """``levels:`` of study.yaml: what the study calls each group, from the column that
+    holds it (its SPSS variable label, else its name, lower case as pages use it in a
+    sentence: ``gemeente Arnhem``); a column named as the package names the level keeps
+    the package's word. In the study's language (``nl``); the English name is left to
+    the person (the report says so)."""
+    names: dict[str, dict[str, str]] = {}
+    for level, column in groups.items():
+        if level == C.SITUATION and not situations:
+            continue
+        if column.casefold() == level:
+            continue
+        label = ""
+        for part in parts:
+            found = _column(part, column)
+            label = str((part.meta.column_names_to_labels or {}).get(found) or "").strip()
+            if label:
+                break
+        text = label or column
+        names[level] = {"nl": text[:1].lower() + text[1:]}
+    return names
 
 
 def _write_yaml(path: Path, data: dict) -> None:

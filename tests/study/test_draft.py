@@ -91,6 +91,32 @@ def test_a_draft_from_a_sav_validates_and_keeps_declared_missing_off_the_scale(e
     assert _cli("validate", str(tmp_path / "study")).returncode == 0
 
 
+def test_the_draft_names_its_levels_after_the_group_columns(enquete, tmp_path):
+    # "gemeente" (SPSS label "Gemeente") groups the schools: pages should say "gemeente
+    # Arnhem", not the package's "regio Arnhem"; a column named like the level keeps the
+    # package's word
+    draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="RespNr",
+                groups={"region": "gemeente"})
+    config = image_synth.load_study(tmp_path / "a").config
+    assert config.levels.region.nl == "gemeente" and config.levels.region.en is None
+    assert config.levels.situation is None and config.levels.sector is None
+    text = (tmp_path / "a" / "study.yaml").read_text(encoding="utf-8")
+    assert "levels:\n  region:\n    nl: gemeente\n" in text
+
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(enquete))
+    renamed = tmp_path / "region.sav"
+    value_labels = {("region" if k == "gemeente" else k): v
+                    for k, v in meta.variable_value_labels.items()}
+    pyreadstat.write_sav(frame.rename(columns={"gemeente": "region"}), str(renamed),
+                         column_labels={"RespNr": "Respondentnummer", "region": "Gemeente"},
+                         variable_value_labels=value_labels)
+    draft_study(tmp_path / "b", surveys=[renamed], waves=[2023], id_column="RespNr",
+                groups={"region": "region"})
+    assert "levels" not in yaml.safe_load((tmp_path / "b" / "study.yaml").read_text())
+
+
 def test_init_with_a_real_nvivo_project_validates_and_publishes(enquete, tmp_path, shared):
     project_file = shared / NVIVO
     result = _cli("init", str(tmp_path / "study"), "--survey", str(enquete), "--wave", "2023",
