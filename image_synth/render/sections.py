@@ -127,8 +127,14 @@ def title(results: "ScopeResults", *, lang: str = "nl") -> HTMLBlock:
     """The page title: study, scope and wave, and the not-for-publication banner."""
     check_option("lang", lang, LANGUAGES)
     cfg = results.study.config
-    subtitle = word("subtitle", lang, scope=scope_label(results, lang), wave=results.wave)
-    parts = [f'<h1 class="isx-title" lang="{cfg.language}">{html.escape(cfg.name)}</h1>',
+    scope = scope_label(results, lang)
+    subtitle = word("subtitle", lang, scope=scope, wave=results.wave)
+    name = cfg.name_in(lang)
+    # the page's <title> (publish/html.py takes it from here): the name in the page's
+    # language where the study gives one, else its own, marked with its language
+    page_title = html.escape(f"{name} · {scope} · {results.wave}", quote=True)
+    parts = [f'<h1 class="isx-title" lang="{cfg.name_language(lang)}" '
+             f'data-isx-page-title="{page_title}">{html.escape(name)}</h1>',
              f'<p class="isx-subtitle">{html.escape(subtitle)}</p>']
     if not results.publish:
         parts.append(f'<p class="isx-banner isx-notebook-only" role="note">'
@@ -411,7 +417,7 @@ def methods(results: "ScopeResults", *, lang: str = "nl") -> Section:
     cfg = results.study.config
     rule = (word("disclosure_text", lang, k=results.min_n) if results.publish
             else word("disclosure_off", lang))
-    facts = [(word("study", lang), cfg.name),
+    facts = [(word("study", lang), cfg.name_in(lang)),
              (word("scope", lang), f"{scope_label(results, lang)} · "
                                    f"{word('wave', lang)} {results.wave}"),
              (word("disclosure", lang), rule),
