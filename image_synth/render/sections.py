@@ -378,11 +378,27 @@ def networks(results: "ScopeResults", *, lang: str = "nl") -> Section:
                  hub=percent(p["star_hub_share"], lang))
     fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)),
                         places={d.meeting: drawing_place(results, d, lang) for d in drawings})
+    # parties named in another language (a study that gives one name per party): said
+    # once, as quotes in the study's language are
+    others = sorted(party_languages(results, drawings, lang) - {lang})
+    names = (_p(word("network_labels_in_language", lang, language=" / ".join(
+        word(f"language_{x}", lang) for x in others)), "isx-note") if others else "")
     return _section(results, "networks", lang, [
-        _p(word("network_colours", lang)),
+        _p(word("network_colours", lang)), names,
         FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))
                      if len(drawings) > 1 else word("networks_figure_caption_one", lang)),
         network_measures_table(results, lang), _p(rules, "isx-note")])
+
+
+def party_languages(results: "ScopeResults", drawings, lang: str) -> set[str]:
+    """The languages the drawings' party names are shown in on a ``lang`` page: a plain
+    label is in the study's language, a label per language in ``lang`` where it has
+    one."""
+    from ..network.drawings import party_label_language
+
+    study_lang = results.study.config.language
+    return {party_label_language(d, p, lang) or study_lang
+            for d in drawings for p in d.parties}
 
 
 def drawing_place(results: "ScopeResults", drawing, lang: str) -> str:
