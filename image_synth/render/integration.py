@@ -18,6 +18,7 @@ from ..integrate.convergence import ConvergenceRules
 from .common import (
     fmt_interval,
     hidden_notes,
+    level_word,
     region_named,
     situation_label,
     stat_cell,
@@ -271,10 +272,11 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
                         for s in situations], fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title(word("heatmap_title", lang), fontsize=11)
+    level = level_word(results.study, "situation", lang)
+    ax.set_title(word("heatmap_title", lang, level=level), fontsize=11)
     fig.tight_layout()
     set_alt_text(fig, word("heatmap_alt", lang, k=k, lo=number(lo, lang, 0),
-                           hi=number(hi, lang, 0)))
+                           hi=number(hi, lang, 0), level=level))
     return fig
 
 

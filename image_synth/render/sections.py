@@ -179,11 +179,14 @@ def situations(results: "ScopeResults", *, lang: str = "nl") -> Section:
             names = ", ".join(sector_label(study, s, lang) for s in region.sectors)
             parts.append(_p(f"{word('sectors_label', lang)}: {names}"))
         return _section(results, "situations", lang, parts, word("section_grouping", lang))
+    level = level_word(study, "situation", lang)
     heading = word("section_situations", lang) if scope.kind == "national" else \
-        word("heading_situation", lang)
+        level[:1].upper() + level[1:]
     if scope.kind == "region":
         region = study.config.region(scope.value)
-        parts = [_p(word("situation_of", lang, region=region_label(study, region.id, lang),
+        named = region_named(study, region.id, lang)
+        parts = [_p(word("situation_of", lang, region=named[:1].upper() + named[1:],
+                         level=level,
                          situation=situation_label(study, region.situation, lang)))]
         if region.sectors:
             names = ", ".join(sector_label(study, s, lang) for s in region.sectors)
@@ -326,6 +329,7 @@ def qualitative(results: "ScopeResults", *, lang: str = "nl") -> Section:
 def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     """The joint display of the scope, the national heatmap, the CMO table, the evidence
     map and the meta-inferences."""
+    from .common import level_word
     from .integration import (
         cmo_table,
         evidence_heatmap,
@@ -345,9 +349,10 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
             lo, hi = heatmap_range(results)
             parts.append(FigureOutput(fig, caption=word(
                 "heatmap_caption", lang, k=results.min_n, lo=number(lo, lang, 0),
-                hi=number(hi, lang, 0))))
+                hi=number(hi, lang, 0), level=level_word(results.study, "situation", lang))))
         elif not results.study.config.situations:
-            parts.append(_p(word("heatmap_needs_situations", lang), "isx-note"))
+            parts.append(_p(word("heatmap_needs_situations", lang,
+                                 level=level_word(results.study, "region", lang)), "isx-note"))
     table = cmo_table(results, lang)
     if table is not None:
         parts += [_h3("integration-cmo", word("cmo_heading", lang)), table]
