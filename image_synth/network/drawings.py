@@ -27,6 +27,7 @@ A drawings file is YAML (read with :func:`yaml.safe_load`)::
         note: "..."                 # optional free text
         parties:                    # required, at least one
           - {id: swv, type: swv, label: "Samenwerkingsverband", group: "expertisepunt"}
+          - {id: gem, type: municipality, label: {nl: "Gemeente", en: "Municipality"}}
         ties:                       # optional (a drawing may have no lines)
           - {from: swv, to: school_1, kind: intensive_contact}            # undirected
           - {from: swv, to: school_1, kind: initiative, directed: true}   # swv -> school_1
@@ -34,7 +35,9 @@ A drawings file is YAML (read with :func:`yaml.safe_load`)::
 Parties
     ``id`` (required; text or whole number, unique within the drawing), ``type``
     (required; one of :data:`DEFAULT_PARTY_TYPES` or the file's ``party_types``),
-    ``label`` (optional, defaults to the id), ``group`` (optional: a block the
+    ``label`` (optional, defaults to the id: a text, or a text per language
+    ``{nl: ..., en: ...}`` as the instrument gives its labels, the Dutch required; a
+    plain text is the party's name in every language), ``group`` (optional: a block the
     participants drew around several parties) and ``note`` (optional).
 Ties
     ``from`` and ``to`` (required party ids, different from each other), ``kind``
@@ -80,6 +83,8 @@ __all__ = [
     "Drawing",
     "drawings_from_refi_graph",
     "normalise_kind",
+    "party_label",
+    "party_label_language",
     "read_drawings",
 ]
 
@@ -151,7 +156,9 @@ class Drawing:
         Where and when; ``None`` when the file does not say.
     graph
         A :class:`networkx.MultiDiGraph`. Nodes are party ids in file order, with
-        attributes ``party_type``, ``label``, ``group`` and ``note``. Each tie is one
+        attributes ``party_type``, ``label`` (the plain label, or the Dutch one),
+        ``labels`` (the label by language where the file gives one per language, else
+        empty; see :func:`party_label`), ``group`` and ``note``. Each tie is one
         edge (written ``from`` -> ``to``) with attributes ``kind``, ``directed`` and
         ``note``; an undirected tie is still stored once, in the written orientation.
         ``graph.graph`` holds ``party_types`` and ``tie_kinds`` (the vocabularies in
@@ -295,6 +302,52 @@ def _synonyms(ctx: _Context | None, raw: Any, kinds: Mapping, origin: str) -> di
 
 # --------------------------------------------------------------------------- building
 
+def _party_labels(ctx: _Context, raw: Any, row: str) -> tuple[str | None, dict[str, str]]:
+    """A party's ``label``: a plain text (its name in every language) or a text per
+    language, ``{nl: ..., en: ...}``, as the instrument gives its labels (Dutch
+    required). Returns the label (the Dutch one of a text per language) and the labels
+    by language (empty for a plain text)."""
+    if raw is None:
+        return None, {}
+    if isinstance(raw, Mapping):
+        from pydantic import ValidationError
+
+        from ..study.models import Text
+
+        try:
+            text = Text.model_validate(dict(raw))
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                ctx.add(err["msg"], row=row, column=f"label.{where}" if where else "label",
+                        value=err.get("input") if not isinstance(err.get("input"), Mapping)
+                        else None, expected="a text per language: {nl: ..., en: ...}")
+            return None, {}
+        labels = {lang: value for lang, value in (("nl", text.nl), ("en", text.en)) if value}
+        return text.nl, labels
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        ctx.add("not a text", row=row, column="label", value=raw,
+                expected="a text, or a text per language: {nl: ..., en: ...}")
+        return None, {}
+    return str(raw), {}
+
+
+def party_label(drawing: "Drawing", party: str, lang: str) -> str:
+    """What the page calls ``party`` in ``lang``: its label in that language where the
+    drawings file gives one per language, else its only label (or its id)."""
+    node = drawing.graph.nodes[party]
+    return (node.get("labels") or {}).get(lang) or node["label"]
+
+
+def party_label_language(drawing: "Drawing", party: str, lang: str) -> str | None:
+    """The language of :func:`party_label` for ``lang``: ``lang`` itself, ``"nl"``
+    where a text per language has no English, or ``None`` for a plain label (in the
+    language of its study, which the drawings file does not say)."""
+    labels = drawing.graph.nodes[party].get("labels") or {}
+    if not labels:
+        return None
+    return lang if lang in labels else "nl"
+
 def _build_drawing(ctx: _Context, raw: Any, index: int, where: str | None = None,
                    party_row: Any = None, tie_row: Any = None) -> Drawing | None:
     """Validate one drawing mapping and build it; record problems in ``ctx``."""
@@ -364,10 +417,10 @@ def _build_drawing(ctx: _Context, raw: Any, index: int, where: str | None = None
             ctx.add("unknown party type", row=row, column="type", value=ptype,
                     expected="one of the party types: " + ", ".join(ctx.party_types)
                     + " (or declare it under party_types)")
-        label = party.get("label")
+        label, labels = _party_labels(ctx, party.get("label"), row)
         if pid is not None:
             graph.add_node(pid, party_type=ptype if ptype in ctx.party_types else None,
-                           label=str(label) if label is not None else pid,
+                           label=label if label is not None else pid, labels=labels,
                            group=party.get("group"), note=party.get("note"))
 
     ties = raw.get("ties") or []

@@ -42,7 +42,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from ..options import LANGUAGES, check_option
 from ..render.words import word
-from .drawings import Drawing, _iter_drawings
+from .drawings import Drawing, _iter_drawings, party_label
 from .measures import measures
 
 __all__ = [
@@ -100,8 +100,8 @@ def _kind_label(drawing: Drawing, kind: str, lang: str) -> str:
     return spec.get(lang) or kind.replace("_", " ")
 
 
-def _labels(drawing: Drawing, ids: str) -> str:
-    return ", ".join(drawing.graph.nodes[p]["label"] for p in ids.split(",") if p)
+def _labels(drawing: Drawing, ids: str, lang: str) -> str:
+    return ", ".join(party_label(drawing, p, lang) for p in ids.split(",") if p)
 
 
 def drawing_place(drawing: Drawing, lang: str = "nl") -> str:
@@ -155,16 +155,16 @@ def alt_text(drawing: Drawing, lang: str = "nl", *, row: Any = None,
     text += (f"{word('net_structure', lang)}: {word(STRUCTURE_LABELS[structure], lang)} "
              f"({reason}). ")
     if row["hub"] is not None and not (isinstance(row["hub"], float) and math.isnan(row["hub"])):
-        hub = drawing.graph.nodes[row["hub"]]["label"]
+        hub = party_label(drawing, row["hub"], lang)
         a = round(row["hub_share"] * row["n_pairs"])
         text += (f"{word('net_hub', lang)}: {hub} "
                  f"({word('net_of_pairs', lang, a=a, b=row['n_pairs'])}). ")
     text += (f"{word('net_isolated', lang)}: "
-             f"{_labels(drawing, row['isolated']) or word('net_none', lang)}. ")
+             f"{_labels(drawing, row['isolated'], lang) or word('net_none', lang)}. ")
     if row["initiators"]:
-        text += f"{word('net_initiative', lang)}: {_labels(drawing, row['initiators'])}. "
+        text += f"{word('net_initiative', lang)}: {_labels(drawing, row['initiators'], lang)}. "
     if row["deciders"]:
-        text += f"{word('net_decision', lang)}: {_labels(drawing, row['deciders'])}."
+        text += f"{word('net_decision', lang)}: {_labels(drawing, row['deciders'], lang)}."
     return text.strip()
 
 
@@ -451,7 +451,8 @@ def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
     ax
         Axes to draw on; a new figure (6 x 6 inches) when ``None``.
     lang
-        ``"nl"`` or ``"en"``: labels of tie kinds and party types in the legend.
+        ``"nl"`` or ``"en"``: the parties' labels (where the drawings file gives them per
+        language), and the labels of tie kinds and party types in the legend.
     legend
         Draw a legend of the tie kinds and party types present.
     title
@@ -500,7 +501,7 @@ def plot_drawing(drawing: Drawing, *, ax: Axes | None = None, lang: str = "nl",
     ax.set_aspect("equal", adjustable="box")
     font = max(5.5, 8 * scale)
     offset = math.sqrt(_NODE_SIZE * scale) / 2 + 2
-    texts = {p: textwrap.fill(drawing.graph.nodes[p]["label"], label_width,
+    texts = {p: textwrap.fill(party_label(drawing, p, lang), label_width,
                               break_long_words=False, break_on_hyphens=True)
              for p in drawing.parties}
     sides = _place_labels(ax, drawing, pos, texts, font, offset)

@@ -148,7 +148,8 @@ def export_html(nb: Any, *, lang: str = "nl", title: str, publish: bool = True,
     lang
         ``"nl"`` or ``"en"``: the page's ``lang`` and the TOC heading.
     title
-        The page title (``<title>``).
+        The page title (``<title>``), unless the page's title section gives its own
+        (``data-isx-page-title`` on its ``<h1>``, in the page's language).
     publish
         ``False`` adds the not-for-publication banner.
     scrub
@@ -164,6 +165,7 @@ def export_html(nb: Any, *, lang: str = "nl", title: str, publish: bool = True,
 
     check_option("lang", lang, LANGUAGES)
     nb = _clean(nb)
+    title = _page_title(nb) or title
     exporter = _exporter()
     exporter.language_code = lang
     resources = {"metadata": {"name": title},
@@ -280,6 +282,24 @@ def external_resources(text: str) -> list[str]:
             found.append(m.group(1))
     found += [m.group(0) for m in re.finditer(r"@import\b[^;]*;", text, flags=re.IGNORECASE)]
     return found
+
+
+#: The page's own title, as the title section of the page writes it (in the page's
+#: language: :func:`image_synth.render.sections.title`).
+_PAGE_TITLE = re.compile(r'<h1\b[^>]*\bdata-isx-page-title="([^"]*)"')
+
+
+def _page_title(nb: Any) -> str | None:
+    """The title the page gives itself (the study's name in the page's language, the
+    scope and the wave), or ``None``: then the caller's title stands."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            text = "".join(text) if isinstance(text, list) else text
+            match = _PAGE_TITLE.search(text)
+            if match:
+                return htmllib.unescape(match.group(1))
+    return None
 
 
 def _clean(nb: Any) -> Any:

@@ -56,7 +56,7 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
     known = {page_file(s, v) for s, v in plan_scopes(study)}
     text = _template().render(
         lang=lang, w=lambda key, **fmt: word(key, lang, **fmt), css=Markup(CSS),
-        study_name=cfg.name, wave=run["wave"], publish=run["publish"],
+        study_name=cfg.name_in(lang), study_name_lang=cfg.name_language(lang), wave=run["wave"], publish=run["publish"],
         national=item(page_file("national", ""), word("index_national_link", lang)),
         situations=[item(page_file("situation", s.id), cfg.situation_label(s.id, lang))
                     for s in cfg.situations],

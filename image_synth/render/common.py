@@ -125,4 +125,8 @@ def hidden_notes(states: Iterable[tuple[str, bool]], *, min_n: int, lang: str) -
 
 
 def fmt_interval(low, high, lang: str, digits: int = 2) -> str:
-    return f"[{number(low, lang, digits)}–{number(high, lang, digits)}]"
+    """An interval as cell HTML, ``[3,66–4,06]``, in one ``<span class="isx-ci">`` that
+    the page CSS keeps on one line (a line never breaks at its dash, on screen or on
+    paper, where the cells of numbers may wrap at their spaces)."""
+    return (f'<span class="isx-ci">[{number(low, lang, digits)}–'
+            f'{number(high, lang, digits)}]</span>')

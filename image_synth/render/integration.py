@@ -18,6 +18,7 @@ from ..integrate.convergence import ConvergenceRules
 from .common import (
     fmt_interval,
     hidden_notes,
+    level_word,
     region_named,
     situation_label,
     stat_cell,
@@ -70,35 +71,48 @@ def _details_html(results: "ScopeResults", r, lang: str, other: str) -> str:
     return f"<details><summary>{html.escape(summary)}</summary>{''.join(parts)}</details>"
 
 
+def _hidden_part(k: int, state: str, lang: str, *, statistic: bool = False) -> str:
+    """The mark of a hidden part of a shown cell, in its ``data-hidden`` span."""
+    return (f'<span data-hidden="{state}">'
+            f"{hidden_cell(k, state, statistic=statistic, lang=lang)}</span>")
+
+
 def _survey_cell(r, k: int, lang: str) -> Cell:
-    """Mean [CI], n and the share in the top two answers, then the previous wave."""
+    """Mean [CI], n and the share in the top two answers, then the previous wave.
+
+    A hidden part is named and shows its mark as every hidden cell of the page does:
+    ``95%-BI: †`` and ``n: †`` for parts hidden to protect another cell (the table's
+    footnote explains the mark), ``n < k`` for an n below k; never a bare mark behind
+    the mean (``3,9 †`` would read as a footnote to the mean) or ``n = †``."""
     if r.hidden_survey:
         return stat_cell("", r.hidden_survey, min_n=k, lang=lang)
     if not (r.n and r.n > 0):
         return Cell("–")
     inner = []
-    if r.hidden_n:
-        inner.append(r.hidden_n)
-        n_text = (f'<span data-hidden="{r.hidden_n}">'
-                  f"{hidden_cell(k, r.hidden_n, lang=lang)}</span>")
-    else:
-        n_text = integer(r.n, lang)
+    mean = number(r.mean, lang, int(r.mean_digits))
+    hi = int(r.scale_max) if r.scale_max == r.scale_max else 5
     top = ""
     if r.share_top2 == r.share_top2 and not r.hidden_ci:  # a share would help solve too
-        hi = int(r.scale_max) if r.scale_max == r.scale_max else 5
-        top = f" · {html.escape(percent(r.share_top2, lang))} {hi - 1}–{hi}"
-    interval = fmt_interval(r.ci_low, r.ci_high, lang)
+        top = f"{html.escape(percent(r.share_top2, lang))} {hi - 1}–{hi}"
+    if r.hidden_n == "primary":
+        n_text = _hidden_part(k, "primary", lang, statistic=True)   # "n < 5"
+    elif r.hidden_n:
+        n_text = f"n: {_hidden_part(k, r.hidden_n, lang)}"
+    else:
+        n_text = f"n = {integer(r.n, lang)}"
+    if r.hidden_n:
+        inner.append(r.hidden_n)
     if r.hidden_ci:
         inner.append(r.hidden_ci)
-        interval = (f'<span data-hidden="{r.hidden_ci}">'
-                    f"{hidden_cell(k, r.hidden_ci, lang=lang)}</span>")
-    text = (f"{number(r.mean, lang, int(r.mean_digits))} {interval}"
-            f"<br><small>n = {n_text}{top}</small>")
+        ci = html.escape(word("ci95", lang))
+        text = f"{mean}<br><small>{ci}: {_hidden_part(k, r.hidden_ci, lang)} · {n_text}"
+    else:
+        text = f"{mean} {fmt_interval(r.ci_low, r.ci_high, lang)}<br><small>{n_text}"
+    text += (f" · {top}" if top else "") + "</small>"
     previous = ""
     if r.hidden_previous:
         inner.append(r.hidden_previous)
-        previous = (f'<span data-hidden="{r.hidden_previous}">'
-                    f"{hidden_cell(k, r.hidden_previous, statistic=True, lang=lang)}</span>")
+        previous = _hidden_part(k, r.hidden_previous, lang, statistic=True)
     elif r.n_previous and r.n_previous > 0:
         previous = (f"{number(r.mean_previous, lang)} (n = {integer(r.n_previous, lang)})")
     if previous:
@@ -258,10 +272,11 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
                         for s in situations], fontsize=8)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_title(word("heatmap_title", lang), fontsize=11)
+    level = level_word(results.study, "situation", lang)
+    ax.set_title(word("heatmap_title", lang, level=level), fontsize=11)
     fig.tight_layout()
     set_alt_text(fig, word("heatmap_alt", lang, k=k, lo=number(lo, lang, 0),
-                           hi=number(hi, lang, 0)))
+                           hi=number(hi, lang, 0), level=level))
     return fig
 
 

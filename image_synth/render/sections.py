@@ -127,8 +127,14 @@ def title(results: "ScopeResults", *, lang: str = "nl") -> HTMLBlock:
     """The page title: study, scope and wave, and the not-for-publication banner."""
     check_option("lang", lang, LANGUAGES)
     cfg = results.study.config
-    subtitle = word("subtitle", lang, scope=scope_label(results, lang), wave=results.wave)
-    parts = [f'<h1 class="isx-title" lang="{cfg.language}">{html.escape(cfg.name)}</h1>',
+    scope = scope_label(results, lang)
+    subtitle = word("subtitle", lang, scope=scope, wave=results.wave)
+    name = cfg.name_in(lang)
+    # the page's <title> (publish/html.py takes it from here): the name in the page's
+    # language where the study gives one, else its own, marked with its language
+    page_title = html.escape(f"{name} · {scope} · {results.wave}", quote=True)
+    parts = [f'<h1 class="isx-title" lang="{cfg.name_language(lang)}" '
+             f'data-isx-page-title="{page_title}">{html.escape(name)}</h1>',
              f'<p class="isx-subtitle">{html.escape(subtitle)}</p>']
     if not results.publish:
         parts.append(f'<p class="isx-banner isx-notebook-only" role="note">'
@@ -173,11 +179,14 @@ def situations(results: "ScopeResults", *, lang: str = "nl") -> Section:
             names = ", ".join(sector_label(study, s, lang) for s in region.sectors)
             parts.append(_p(f"{word('sectors_label', lang)}: {names}"))
         return _section(results, "situations", lang, parts, word("section_grouping", lang))
+    level = level_word(study, "situation", lang)
     heading = word("section_situations", lang) if scope.kind == "national" else \
-        word("heading_situation", lang)
+        level[:1].upper() + level[1:]
     if scope.kind == "region":
         region = study.config.region(scope.value)
-        parts = [_p(word("situation_of", lang, region=region_label(study, region.id, lang),
+        named = region_named(study, region.id, lang)
+        parts = [_p(word("situation_of", lang, region=named[:1].upper() + named[1:],
+                         level=level,
                          situation=situation_label(study, region.situation, lang)))]
         if region.sectors:
             names = ", ".join(sector_label(study, s, lang) for s in region.sectors)
@@ -320,6 +329,7 @@ def qualitative(results: "ScopeResults", *, lang: str = "nl") -> Section:
 def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     """The joint display of the scope, the national heatmap, the CMO table, the evidence
     map and the meta-inferences."""
+    from .common import level_word
     from .integration import (
         cmo_table,
         evidence_heatmap,
@@ -339,9 +349,10 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
             lo, hi = heatmap_range(results)
             parts.append(FigureOutput(fig, caption=word(
                 "heatmap_caption", lang, k=results.min_n, lo=number(lo, lang, 0),
-                hi=number(hi, lang, 0))))
+                hi=number(hi, lang, 0), level=level_word(results.study, "situation", lang))))
         elif not results.study.config.situations:
-            parts.append(_p(word("heatmap_needs_situations", lang), "isx-note"))
+            parts.append(_p(word("heatmap_needs_situations", lang,
+                                 level=level_word(results.study, "region", lang)), "isx-note"))
     table = cmo_table(results, lang)
     if table is not None:
         parts += [_h3("integration-cmo", word("cmo_heading", lang)), table]
@@ -372,11 +383,27 @@ def networks(results: "ScopeResults", *, lang: str = "nl") -> Section:
                  hub=percent(p["star_hub_share"], lang))
     fig = plot_drawings(drawings, lang=lang, ncols=min(4, len(drawings)),
                         places={d.meeting: drawing_place(results, d, lang) for d in drawings})
+    # parties named in another language (a study that gives one name per party): said
+    # once, as quotes in the study's language are
+    others = sorted(party_languages(results, drawings, lang) - {lang})
+    names = (_p(word("network_labels_in_language", lang, language=" / ".join(
+        word(f"language_{x}", lang) for x in others)), "isx-note") if others else "")
     return _section(results, "networks", lang, [
-        _p(word("network_colours", lang)),
+        _p(word("network_colours", lang)), names,
         FigureOutput(fig, caption=word("networks_figure_caption", lang, n=len(drawings))
                      if len(drawings) > 1 else word("networks_figure_caption_one", lang)),
         network_measures_table(results, lang), _p(rules, "isx-note")])
+
+
+def party_languages(results: "ScopeResults", drawings, lang: str) -> set[str]:
+    """The languages the drawings' party names are shown in on a ``lang`` page: a plain
+    label is in the study's language, a label per language in ``lang`` where it has
+    one."""
+    from ..network.drawings import party_label_language
+
+    study_lang = results.study.config.language
+    return {party_label_language(d, p, lang) or study_lang
+            for d in drawings for p in d.parties}
 
 
 def drawing_place(results: "ScopeResults", drawing, lang: str) -> str:
@@ -411,7 +438,7 @@ def methods(results: "ScopeResults", *, lang: str = "nl") -> Section:
     cfg = results.study.config
     rule = (word("disclosure_text", lang, k=results.min_n) if results.publish
             else word("disclosure_off", lang))
-    facts = [(word("study", lang), cfg.name),
+    facts = [(word("study", lang), cfg.name_in(lang)),
              (word("scope", lang), f"{scope_label(results, lang)} · "
                                    f"{word('wave', lang)} {results.wave}"),
              (word("disclosure", lang), rule),

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from ..errors import DataValidationError, Problem, UnsafeInputError
 
@@ -72,6 +73,11 @@ class Text(_Model):
 
     def get(self, lang: str) -> str:
         return (self.en if lang == "en" else self.nl) or self.nl
+
+    def language_of(self, lang: str) -> str:
+        """The language of what :meth:`get` gives for ``lang``: ``lang`` itself, or
+        ``"nl"`` where the text has no English (so a page can mark it)."""
+        return "en" if lang == "en" and self.en else "nl"
 
 
 # --------------------------------------------------------------------------- instrument
@@ -640,7 +646,12 @@ class Disclosure(_Model):
 
 
 class StudyConfig(_Model):
-    """The study YAML: what the study is and where its files are (paths relative to it)."""
+    """The study YAML: what the study is and where its files are (paths relative to it).
+
+    ``name`` is a plain string (the study's name in every language) or a text per
+    language, ``{nl: ..., en: ...}``, as the instrument gives its labels; ``name`` is
+    then the text in the study's ``language`` and :meth:`name_in` gives the others.
+    """
 
     name: str
     id: str
@@ -672,6 +683,38 @@ class StudyConfig(_Model):
     #: followed, inside the study folder, and one that leaves it is a problem; the
     #: study folder is the boundary of what ``validate`` and ``run`` read.
     allow_outside: bool = False
+
+    #: the name per language when study.yaml gives it so (``None``: a plain string)
+    _names: Text | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_per_language(cls, data: Any, handler) -> "StudyConfig":
+        names = None
+        if isinstance(data, dict) and isinstance(data.get("name"), dict):
+            try:
+                names = Text.model_validate(data["name"])
+            except ValidationError as exc:
+                found = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'name'}: {e['msg']}"
+                                  for e in exc.errors())
+                raise ValueError(f"name: a name per language is written {{nl: ..., en: ...}} "
+                                 f"(the Dutch required, as every text of a study): {found}"
+                                 ) from None
+            language = data.get("language", "nl")
+            data = {**data, "name": names.get(language if language in ("nl", "en") else "nl")}
+        model = handler(data)
+        if names is not None:
+            model._names = names
+        return model
+
+    def name_in(self, lang: str) -> str:
+        """The study's name in ``lang`` (its only name where study.yaml gives a string)."""
+        return self._names.get(lang) if self._names is not None else self.name
+
+    def name_language(self, lang: str) -> str:
+        """The language of :meth:`name_in` for ``lang``, for the ``lang`` attribute of
+        the element that shows it: a plain name is in the study's language."""
+        return self._names.language_of(lang) if self._names is not None else self.language
 
     @field_validator("id")
     @classmethod

@@ -33,8 +33,8 @@ def test_reads_parties_and_ties_with_attributes():
         {"from": "s1", "to": "swv", "kind": "blauw", "directed": True, "note": "asks"}]))
     assert d.meeting == "M1" and d.region is None and d.wave is None
     assert d.parties == ["swv", "s1"]
-    assert d.graph.nodes["s1"] == {"party_type": "school_po", "label": "s1", "group": None,
-                                   "note": None}
+    assert d.graph.nodes["s1"] == {"party_type": "school_po", "label": "s1", "labels": {},
+                                   "group": None, "note": None}
     assert d.ties() == [
         ("swv", "s1", {"kind": "intensive_contact", "directed": False, "note": None}),
         ("s1", "swv", {"kind": "initiative", "directed": True, "note": "asks"})]

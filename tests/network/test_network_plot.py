@@ -34,7 +34,10 @@ def test_plot_drawing_returns_axes_with_alt_text(example_drawings):
     # the drawing's place, never its meeting id (RB2023_C is a source id)
     assert text.startswith("Network drawing binnen po (C): 9 parties, 22 lines")  # its title
     assert "RB2023" not in text and "RB2023" not in ax.get_title()
-    assert "Structure: network" in text and "Hub: Samenwerkingsverband" in text
+    # the parties in the page's language (the example names them in both)
+    assert "Structure: network" in text and "Hub: Partnership" in text
+    assert "Samenwerkingsverband" not in text
+    assert "Samenwerkingsverband" in get_alt_text(plot_drawing(drawing, lang="nl"))
     # one arrow patch per tie, coloured by kind; directed ties get a head
     patches = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
     assert len(patches) == len(drawing.ties())

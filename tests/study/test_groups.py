@@ -94,11 +94,16 @@ def test_pages_of_a_study_without_situations_say_so(scope, value):
     results = image_synth.compute(study, scope=scope, scope_value=value, wave=2023)
     html = "".join(getattr(sections, name)(results, lang=lang)._repr_html_()
                    for name in sections.SECTIONS for lang in ("nl", "en"))
-    assert "kent geen samenwerkingssituaties" in html
-    assert "has no collaboration situations" in html
+    # said in the study's own words, never naming a level it does not have (issue 13)
+    from bs4 import BeautifulSoup
+
+    assert "situati" not in BeautifulSoup(html, "html.parser").get_text().lower()
+    assert "er is geen niveau daartussen" in html
+    assert "there is no level in between" in html
     assert "gemeente Arnhem" in html and "municipality Arnhem" in html
     if scope == "national":
-        assert "De heatmap per samenwerkingssituatie ontbreekt" in html
+        assert "deelt onder het landelijke niveau alleen in naar gemeente" in html
+        assert "below the national level this study groups only by municipality" in html
 
 
 def test_run_publishes_national_and_region_pages_without_situations(tmp_path):

@@ -70,7 +70,9 @@ WAVES = (2022, 2023)
 # 1. THE STUDY: situations, sectors, regions, responding schools (Table B1)
 # ======================================================================================
 
-STUDY_NAME = "IMAGE voorbeeldstudie (synthetisch)"
+#: the study's name per language (study.yaml may give a plain string instead)
+STUDY_NAME = {"nl": "IMAGE voorbeeldstudie (synthetisch)",
+              "en": "IMAGE example study (synthetic)"}
 STUDY_ID = "image_example"
 
 SITUATIONS = {  # id: (Dutch, English) -- the report's collaboration situations
