@@ -65,6 +65,10 @@ class TablePlan:
     design: Design
     counts: dict[tuple, list[int]]
     states: dict[tuple[tuple, int], str] = field(default_factory=dict)
+    #: cells of the response table this table needed hidden too, ``(node, j)`` -> state
+    #: (only while it is decided: :meth:`Plan.answers` hides them there)
+    grown: dict[tuple[tuple, int], str] = field(default_factory=dict)
+
     def state(self, node: tuple, j: int) -> str:
         return self.states.get((node, j), "")
 
@@ -116,10 +120,14 @@ def _membership(column: pd.Series, values: Sequence) -> np.ndarray:
 #: down the hierarchy, so the pages most people read (nation, situations) hide least.
 LEVEL_COST = {"national": 100.0, "situation": 10.0, "region": 1.0, "sector": 1.0}
 
+#: How much dearer it is to hide a shown cell of the response table (decided first) for
+#: an answer table than a cell of the answer table itself: only when nothing else helps.
+LINK_COST = 1000.0
+
 
 def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
              linked: tuple[dict, list, dict] | None = None,
-             extra: list | None = None) -> dict[tuple[tuple, int], str]:
+             extra: list | None = None, grow: bool = False) -> dict[tuple[tuple, int], str]:
     """Hidden cells of a hierarchical table with their state, decided on the whole linear
     system of the table (rows add up to their total, children to their parent, column by
     column) by :func:`image_synth.disclosure.audit.protect`: no hidden non-zero cell can
@@ -127,8 +135,10 @@ def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
 
     ``linked`` adds another table's cells, equalities and states (the response table,
     whose counts are the items' numbers asked): its hidden cells stay hidden, its shown
-    cells are never hidden for this table. ``extra`` are more relations over the table's
-    cells (a published mean).
+    cells are never hidden for this table — unless ``grow``: then its cells below the
+    nation may be, dearly (``LINK_COST``), and those it needs are returned too, under
+    their linked keys, for the caller to hide there. ``extra`` are more relations over
+    the table's cells (a published mean).
     """
     from .audit import protect, table_system
 
@@ -143,6 +153,9 @@ def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
         for key in other_cells:
             if key in other_states:
                 primary.append(key)
+            elif grow and key[1][0] != NATIONAL:
+                cost[key] = LINK_COST * (1.0 + other_cells[key]) * LEVEL_COST.get(
+                    key[1][0][0], 1.0)
             else:
                 cost[key] = float("inf")
     # the national row is hidden only where it must be (its own small cells): first try
@@ -161,6 +174,9 @@ def _pattern(counts: dict[tuple, list[int]], constraints, *, min_n: int,
         states = protect(cells, equalities, min_n=min_n, primary=primary, cost=cost)
     own = {key: state for key, state in states.items() if key in counts or
            (isinstance(key, tuple) and len(key) == 2 and key[0] in counts)}
+    if grow:  # the linked cells this table needs hidden too
+        own.update({key: state for key, state in states.items()
+                    if key in linked[0] and key not in linked[2]})
     return {key: "primary" if 0 < cells[key] < min_n else "complementary"
             for key in own}
 
@@ -192,7 +208,13 @@ class Plan:
 
     # ------------------------------------------------------------------ answer tables
     def answers(self, items: Sequence[str]) -> dict[str, TablePlan]:
-        """The plan of each item of one table (the items share one design)."""
+        """The plan of each item of one table (the items share one design). Every table
+        of the wave is decided on the first call, in one order (:meth:`settle`), so that
+        a page run alone gets the decisions of a batch."""
+        self.settle()
+        return self._answers(items)
+
+    def _answers(self, items: Sequence[str]) -> dict[str, TablePlan]:
         items = list(dict.fromkeys(items))
         key = ("answers", tuple(items))
         if key not in self._tables:
@@ -222,6 +244,14 @@ class Plan:
                 fitting = [c for c in candidates if _score(c.values())[0] <= MAX_HIDDEN_SHARE]
                 chosen = fitting[0] if fitting else min(
                     candidates, key=lambda c: _score(c.values()))
+            # the response cells the chosen design needed hidden too (only when no pattern
+            # of its own protected it): hiding more of the response table only widens what
+            # the tables decided before leave open
+            response = self._response_table(self._status_id())
+            for table in chosen.values():
+                for (_, cell), state in table.grown.items():
+                    response.states.setdefault(cell, state)
+                table.grown = {}
             self._tables[key] = chosen  # type: ignore[assignment]
         return self._tables[key]  # type: ignore[return-value]
 
@@ -281,8 +311,20 @@ class Plan:
                                    for group in design.columns])
         counts = {k: [int(row.sum()), *map(int, row)] for k, row in zip(self._order, columns)}
         link = self._response_link(item, counts)
-        states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n, linked=link)
-        return TablePlan(design, counts, states)
+        try:
+            states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n,
+                              linked=link)
+        except AnalysisError:
+            if link is None:
+                raise
+            # the response table, as decided, gives away a count this table must hide
+            # (an item's n is the count of those asked: e.g. two small status counts whose
+            # sum can be worked out): hide more of the response table, dearly
+            states = _pattern(counts, self.hierarchy.constraints(), min_n=self.min_n,
+                              linked=link, grow=True)
+        own = {k: v for k, v in states.items() if k[0] in counts}
+        return TablePlan(design, counts, own,
+                         grown={k: v for k, v in states.items() if k[0] not in counts})
 
     def mean_digits(self, item: str) -> dict[tuple, int]:
         """How precisely ``item``'s mean may be shown per node: nodes whose row hides a
@@ -395,7 +437,7 @@ class Plan:
             return None  # not asked in this wave
         if self._missing(item):
             return None  # asked = answered + unanswered, and the unanswered are not shown
-        response = self.response(status_id)
+        response = self._response_table(status_id)
         columns = [0] if rule.item is None else [
             j for j, group in enumerate(response.design.columns, start=1)
             if set(group) <= set(rule.values)]
@@ -421,9 +463,47 @@ class Plan:
         return bool(cells) and sum(map(bool, cells)) / len(cells) > MAX_HIDDEN_SHARE
 
     # ------------------------------------------------------------------ response table
+    def _status_id(self) -> str | None:
+        status = self.study.instrument.items_in_block("status")
+        return status[0].id if status else None
+
+    def tables(self, block: str, *, ordered: bool | None = None) -> dict[str, list[str]]:
+        """The items of ``block`` shown in one table each: grouped by scale (mechanisms)
+        or by response set, so that one table never mixes two sets of answers."""
+        inst = self.study.instrument
+        columns = self.study.survey.columns
+        items = [i for i in inst.items_in_block(block) if i.id in columns
+                 and i.multi_select is None and (not i.waves or self.wave in i.waves)
+                 and (ordered is None or inst.response_set(i.response_set).ordered == ordered)]
+        groups: dict[str, list[str]] = {}
+        scale_of = {i.id: s.id for s in inst.scales for i in inst.scale_items(s.id)}
+        for item in items:
+            key = scale_of.get(item.id) if block == "mechanism" else None
+            groups.setdefault(key or item.response_set, []).append(item.id)
+        return groups
+
+    def settle(self) -> None:
+        """Decide every answer table of the wave, in one fixed order (blocks and tables
+        as the instrument lists them), then every published mean: an answer table may hide
+        more of the response table, so a page gets the same decisions whichever it asks
+        for first."""
+        if ("settled",) in self._tables:
+            return
+        self._tables[("settled",)] = True  # type: ignore[assignment]
+        for block in dict.fromkeys(i.block for i in self.study.instrument.items):
+            for items in self.tables(block).values():
+                self._answers(items)
+        self._response_table(self._status_id())
+        self.mean_digits("")
+
     def response(self, item: str | None) -> TablePlan:
         """The response table: respondents per node (sectors included) and, when the
-        study has a status item, their answer to it."""
+        study has a status item, their answer to it. Final: every answer table of the
+        wave is decided first (:meth:`settle`)."""
+        self.settle()
+        return self._response_table(item)
+
+    def _response_table(self, item: str | None) -> TablePlan:
         key = ("response", item)
         if key not in self._tables:
             h = self.hierarchy
@@ -521,15 +601,17 @@ def plan(study: "Study", wave: int) -> Plan:
         made = Plan(study, wave)
         cached = _cache_file(study, wave)
         if cached is not None and cached.is_file():
-            import pickle
-
             try:
-                made._tables = pickle.loads(cached.read_bytes())
-            except Exception:  # a damaged cache is recomputed, never trusted
-                made._tables = {}
+                made._tables = _from_json(cached.read_text(encoding="utf-8"))
+            except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
+                made._tables = {}  # damaged or of another layout: decided again, not trusted
         return made
 
     return memo(study, ("plan", int(wave)), make)
+
+
+#: The layout of the cache file; a file of another layout is not read.
+CACHE_SCHEMA = 1
 
 
 def cache_key(study: "Study", wave: int) -> str:
@@ -553,36 +635,84 @@ def _cache_file(study: "Study", wave: int):
     folder = os.environ.get(CACHE_ENV)
     if not folder:
         return None
-    return Path(folder) / f"plan-{cache_key(study, wave)}.pickle"
+    return Path(folder) / f"plan-{cache_key(study, wave)}.json"
+
+
+def _to_json(tables: dict) -> str:
+    """The decisions as JSON (a cache is input too: no pickle), every key and node as
+    lists, read back exactly by :func:`_from_json`."""
+    import json
+
+    def table(t: TablePlan) -> dict:
+        return {"design": [list(c) for c in t.design.columns], "collapsed": t.design.collapsed,
+                "counts": [[list(node), row] for node, row in t.counts.items()],
+                "states": [[list(node), j, state] for (node, j), state in t.states.items()]}
+
+    out = []
+    for key, value in tables.items():
+        kind = key[0]
+        if kind == "answers":
+            out.append({"kind": kind, "items": list(key[1]),
+                        "tables": {item: table(t) for item, t in value.items()}})
+        elif kind in ("response", "full"):
+            out.append({"kind": kind, "item": key[1], "table": table(value)})
+        elif kind == "means":
+            out.append({"kind": kind, "digits": {item: [[list(node), d] for node, d in
+                                                        nodes.items()]
+                                                 for item, nodes in value.items()}})
+        elif kind == "settled":
+            out.append({"kind": kind})
+        else:  # pragma: no cover - every kind the plan keeps is listed above
+            raise AnalysisError(f"the plan holds a table of unknown kind {kind!r}")
+    return json.dumps({"schema": CACHE_SCHEMA, "tables": out}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def _from_json(text: str) -> dict:
+    """The decisions :func:`_to_json` wrote; ValueError for another layout."""
+    import json
+
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("schema") != CACHE_SCHEMA:
+        raise ValueError("a plan cache of another layout")
+
+    def node(value) -> tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"a node of the plan cache is {value!r}")
+        return tuple(value)
+
+    def table(d: dict) -> TablePlan:
+        return TablePlan(Design(tuple(tuple(c) for c in d["design"]), bool(d["collapsed"])),
+                         {node(n): [int(v) for v in row] for n, row in d["counts"]},
+                         {(node(n), int(j)): str(state) for n, j, state in d["states"]})
+
+    tables: dict = {}
+    for entry in data["tables"]:
+        kind = entry["kind"]
+        if kind == "answers":
+            tables[("answers", tuple(entry["items"]))] = {
+                item: table(t) for item, t in entry["tables"].items()}
+        elif kind in ("response", "full"):
+            tables[(kind, entry["item"])] = table(entry["table"])
+        elif kind == "means":
+            tables[("means",)] = {item: {node(n): int(d) for n, d in nodes}
+                                  for item, nodes in entry["digits"].items()}
+        elif kind == "settled":
+            tables[("settled",)] = True
+        else:
+            raise ValueError(f"a plan cache with a table of unknown kind {kind!r}")
+    return tables
 
 
 def precompute(study: "Study", wave: int, folder) -> None:
     """Decide every table of ``wave`` once and keep the decisions in ``folder`` for the
     notebooks of a batch (each loads them instead of deciding again; same result)."""
-    import os
-    import pickle
     from pathlib import Path
 
     from ..atomic import write_atomic
-    from ..results.compute import compute
 
     made = plan(study, wave)
-    results = compute(study, wave=wave)
-    blocks = dict.fromkeys(i.block for i in study.instrument.items)
-    for block in blocks:
-        for items in results.table_items(block).values():
-            made.answers(items)
-    status = study.instrument.items_in_block("status")
-    made.response(status[0].id if status else None)
-    made.mean_digits("")  # decides every published mean of the wave
+    made.settle()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    previous = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = str(folder)
-    try:
-        write_atomic(_cache_file(study, wave), pickle.dumps(made._tables, protocol=4))
-    finally:
-        if previous is None:
-            os.environ.pop(CACHE_ENV, None)
-        else:
-            os.environ[CACHE_ENV] = previous
+    write_atomic(folder / f"plan-{cache_key(study, wave)}.json", _to_json(made._tables))

@@ -228,18 +228,9 @@ class ScopeResults:
     # ------------------------------------------------------------------ distributions
     def table_items(self, block: str, *, ordered: bool | None = None) -> dict[str, list[str]]:
         """The items of ``block`` shown in one table each: grouped by scale (mechanisms)
-        or by response set, so that one table never mixes two sets of answers."""
-        inst = self.study.instrument
-        survey = self.survey()
-        items = [i for i in inst.items_in_block(block) if i.id in survey.columns
-                 and i.multi_select is None and (not i.waves or self.wave in i.waves)
-                 and (ordered is None or inst.response_set(i.response_set).ordered == ordered)]
-        groups: dict[str, list[str]] = {}
-        scale_of = {i.id: s.id for s in inst.scales for i in inst.scale_items(s.id)}
-        for item in items:
-            key = scale_of.get(item.id) if block == "mechanism" else None
-            groups.setdefault(key or item.response_set, []).append(item.id)
-        return groups
+        or by response set, so that one table never mixes two sets of answers (the
+        plan's grouping, :meth:`image_synth.disclosure.plan.Plan.tables`)."""
+        return self.plan.tables(block, ordered=ordered)
 
     def distributions(self, block: str) -> dict[str, pd.DataFrame]:
         """The answer tables of ``block``, by table key (:meth:`table_items`)."""

@@ -37,7 +37,7 @@ def plan_cache(tmp_path_factory, worker_id) -> Path:
             for path in (None, THREE_WAVES):
                 study = image_synth.load_study(path)
                 wave = latest_wave(study)
-                if not (folder / f"plan-{cache_key(study, wave)}.pickle").is_file():
+                if not (folder / f"plan-{cache_key(study, wave)}.json").is_file():
                     precompute(study, wave, folder)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
