@@ -13,8 +13,9 @@ Exit status
     its data break the rules, an output folder is a file or cannot be written, another
     run is writing into the same folder, or a supplement failed.
 2
-    The command line is wrong: an unknown option or value, or ``-p`` given a parameter
-    the runner sets itself (the line names the option that sets it).
+    The command line is wrong: an unknown option or value, ``-p`` given a parameter
+    the runner sets itself (the line names the option that sets it), or a
+    ``--scheduler`` that is malformed or where no dask scheduler answers.
 130
     Interrupted (Ctrl-C, SIGTERM); no supplement was replaced.
 """

@@ -5,8 +5,13 @@ later, also a worker the nanny restarted after it died): :meth:`KernelPlugin.set
 prepares the worker's process as a worker of the local pool is prepared
 (:func:`~image_synth.publish.workers.prepare_process`: quiet logs, one warm kernel,
 papermill and nbconvert loaded), and :meth:`KernelPlugin.teardown` stops the kernel.
-It sets no signal handlers: a dask worker belongs to its nanny, and its setup does not
-run in a main thread.
+A dask worker belongs to its nanny, not to the run: the plugin sets no handler for the
+run's stop, and the kernel is started outside the main thread. On a cluster the runner
+started itself (``ignore_interrupt``) the worker ignores Ctrl-C, as a worker of the
+local pool does: Ctrl-C reaches the whole process group, and the runner stops its
+cluster itself (a worker would otherwise die printing a traceback). That is set on the
+worker's event loop, its process's main thread; a worker of an existing scheduler keeps
+its own handling.
 
 A separate module because it imports :mod:`distributed` when it is imported; only a
 run with ``--scheduler`` does that.
@@ -15,6 +20,8 @@ run with ``--scheduler`` does that.
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 from typing import Any
 
 from distributed import WorkerPlugin
@@ -29,10 +36,13 @@ class KernelPlugin(WorkerPlugin):
 
     name = "image-synth-kernel"
 
-    def __init__(self, warm: bool):
+    def __init__(self, warm: bool, *, ignore_interrupt: bool = False):
         self.warm = warm
+        self.ignore_interrupt = ignore_interrupt
 
     async def setup(self, worker: Any) -> None:
+        if self.ignore_interrupt and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         # in the worker's task thread (one per worker), not on its event loop: the
         # worker keeps answering the scheduler while the kernel warms up
         executor = worker.executors.get("default")

@@ -15,11 +15,12 @@ folder): what happens after a scope ran is the same code whichever executor ran 
   each, started for the run and stopped with it. A worker plugin
   (:class:`image_synth.publish.dask_plugin.KernelPlugin`) gives every dask worker one
   warm kernel (started in setup, stopped in teardown). The scheduler runs a task again
-  elsewhere when its worker dies (at most :data:`ALLOWED_FAILURES` times on a cluster the runner starts; an existing
-  scheduler has its own setting), then reports the scope failed. Workers of an existing
-  scheduler must have image_synth installed and see the study folder at the path the
-  runner gives; they write nothing the runner reads (the page comes back with the
-  result) and use the batch's cache only if they see its folder.
+  elsewhere when its worker dies (at most :data:`ALLOWED_FAILURES` times on a cluster
+  the runner starts, which also gives each worker one task at a time; an existing
+  scheduler has its own settings), then the scope counts as failed. Workers of an
+  existing scheduler must have image_synth installed and see the study folder at the
+  path the runner gives; they write nothing the runner reads (the page comes back with
+  the result) and use the batch's cache only if they see its folder.
 
 :func:`parse_scheduler` and :meth:`DaskExecutor.open` say in one line what is wrong
 with a ``--scheduler`` value (:class:`SchedulerError`, a usage error: exit status 2).
@@ -235,7 +236,12 @@ class DaskExecutor:
         from .dask_plugin import KernelPlugin
 
         try:
-            self.client.register_plugin(KernelPlugin(self.warm))
+            self.client.register_plugin(KernelPlugin(
+                self.warm, ignore_interrupt=self.cluster is not None))
+        except Exception as exc:  # e.g. a worker without image_synth
+            self.close()
+            raise RunError(f"--scheduler {self.address or f'local:{self.n_workers}'}: its "
+                           f"workers could not be prepared ({_one_line(exc)})") from None
         except BaseException:
             self.close()
             raise
