@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import uuid
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -96,9 +97,10 @@ class _Progress:
                         disable=None if show else True, dynamic_ncols=True, leave=True)
         self.failed = 0
 
-    def show(self, running: list[str]) -> None:
-        self.bar.set_postfix_str(f"running: {', '.join(running) or '-'}; "
-                                 f"failed: {self.failed}", refresh=True)
+    def show(self, running: list[str] | None) -> None:
+        """``running``: the scopes running now (``None``: not known here)."""
+        now = "" if running is None else f"running: {', '.join(running) or '-'}; "
+        self.bar.set_postfix_str(f"{now}failed: {self.failed}", refresh=True)
 
     def done(self, outcome: ScopeOutcome) -> ScopeOutcome:
         self.failed += not outcome.ok
@@ -229,8 +231,7 @@ class DaskExecutor:
             if self.address is None:
                 raise RunError(f"--scheduler local:{self.n_workers}: the local cluster did "
                                f"not start ({_one_line(exc)})") from None
-            detail = "" if isinstance(exc, (TimeoutError, OSError)) and "imed out" in str(exc) \
-                else f" ({_one_line(exc)})"
+            detail = "" if "timed out" in str(exc).lower() else f" ({_one_line(exc)})"
             raise SchedulerError(f"--scheduler {self.address}: no dask scheduler answered "
                                  f"there within {CONNECT_TIMEOUT} s{detail}") from None
         from .dask_plugin import KernelPlugin
@@ -262,17 +263,18 @@ class DaskExecutor:
         if self.client is None:
             self.open()
         bar = _Progress(len(tasks), progress)
+        batch = uuid.uuid4().hex  # keys are the scheduler's: unique to this run
         futures = {}
         for i, task in enumerate(tasks):
-            key = f"image-synth-{i}-{task['job'].file}"
+            key = f"image-synth-{task['job'].file}-{batch}"
             futures[self.client.submit(run_one, task, key=key, pure=False)] = i
         results: dict[int, ScopeOutcome] = {}
         try:
-            bar.show([])
+            bar.show(None)
             for future in as_completed(list(futures)):
                 i = futures[future]
                 results[i] = bar.done(keep(self._result(future, tasks[i])))
-                bar.show([])
+                bar.show(None)
         except BaseException:  # interrupted: nothing of the batch may run on
             self.client.cancel(list(futures))
             raise

@@ -15,14 +15,12 @@ import shutil
 import socket
 from pathlib import Path
 
-import nbformat
 import pytest
 from _support import MINI
 
 from image_synth.errors import OptionError
 from image_synth.publish.executors import ALLOWED_FAILURES, SchedulerError, parse_scheduler
 from image_synth.publish.index import index_files
-from image_synth.publish.parameters import notebook_path
 from image_synth.publish.scopes import page_file
 
 EXPECTED = ["national.html", "situation-binnen_po.html", "situation-po_vo.html",
@@ -138,28 +136,22 @@ def test_dask_local_cluster_gives_the_local_pools_files_byte_for_byte(mini_batch
     assert not list(private.glob("staging-*")) and not list((private / "failed").iterdir())
 
 
-def _dying_notebook(path: Path, marks: Path) -> Path:
-    """The supplement notebook with a cell that checks the batch's cache reached the
-    kernel, then kills the notebook's dask worker: for region A every time, for region B
-    the first time only."""
-    nb = nbformat.read(notebook_path(), as_version=4)
-    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    nb.cells.insert(at + 2, nbformat.v4.new_code_cell(
-        "import os, signal, pathlib\n"
-        "if not pathlib.Path(os.environ.get('IMAGE_SYNTH_CACHE', '')).is_dir():\n"
-        "    raise RuntimeError('the batch cache did not reach the kernel')\n"
-        f"marks = pathlib.Path({str(marks)!r})\n"
-        "if scope_value == 'A' or (scope_value == 'B' and not list(marks.glob('B-*'))):\n"
-        "    (marks / f'{scope_value}-{os.getpid()}').touch()  # one mark per kill\n"
-        "    os.kill(os.getppid(), signal.SIGKILL)  # the kernel's parent: the dask worker\n"
-        "    import time; time.sleep(60)\n"))
-    nbformat.write(nb, path)
-    return path
+def _dying_cell(marks: Path) -> str:
+    """A cell that checks the batch's cache reached the kernel, then kills the notebook's
+    dask worker: for region A every time, for region B the first time only."""
+    return ("import os, signal, pathlib\n"
+            "if not pathlib.Path(os.environ.get('IMAGE_SYNTH_CACHE', '')).is_dir():\n"
+            "    raise RuntimeError('the batch cache did not reach the kernel')\n"
+            f"marks = pathlib.Path({str(marks)!r})\n"
+            "if scope_value == 'A' or (scope_value == 'B' and not list(marks.glob('B-*'))):\n"
+            "    (marks / f'{scope_value}-{os.getpid()}').touch()  # one mark per kill\n"
+            "    os.kill(os.getppid(), signal.SIGKILL)  # the kernel's parent: the worker\n"
+            "    import time; time.sleep(60)\n")
 
 
 @pytest.mark.slow
 def test_a_killed_dask_worker_has_its_scope_retried_or_failed_never_half_written(
-        mini_batch, tmp_path, cli):
+        mini_batch, tmp_path, cli, with_cell):
     good = mini_batch["out"]
     out = tmp_path / "site"
     shutil.copytree(good, out)
@@ -167,7 +159,7 @@ def test_a_killed_dask_worker_has_its_scope_retried_or_failed_never_half_written
     earlier_a = (out / "region-A.html").read_bytes()
     marks = tmp_path / "marks"
     marks.mkdir()
-    notebook = _dying_notebook(tmp_path / "dying.ipynb", marks)
+    notebook = with_cell(tmp_path / "dying.ipynb", _dying_cell(marks))
     proc = cli("run", str(MINI), "--out", str(out), "--scheduler", "local:2",
                "--only", "national,A,B", "--notebook", str(notebook), "--no-progress",
                cwd=tmp_path, timeout=900)
