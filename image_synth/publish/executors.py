@@ -16,8 +16,9 @@ folder): what happens after a scope ran is the same code whichever executor ran 
   (:class:`image_synth.publish.dask_plugin.KernelPlugin`) gives every dask worker one
   warm kernel (started in setup, stopped in teardown). The scheduler runs a task again
   elsewhere when its worker dies (at most :data:`ALLOWED_FAILURES` times on a cluster
-  the runner starts, which also gives each worker one task at a time; an existing
-  scheduler has its own settings), then the scope counts as failed. Workers of an
+  the runner starts; an existing scheduler has its own setting), then the scope counts
+  as failed. The executor has no more tasks out than the scheduler has workers, so a
+  worker that dies takes only the scope it was running with it. Workers of an
   existing scheduler must have image_synth installed and see the study folder at the
   path the runner gives; they write nothing the runner reads (the page comes back with
   the result) and use the batch's cache only if they see its folder.
@@ -215,11 +216,8 @@ class DaskExecutor:
             logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             if self.address is None:
-                # one task per worker at a time: a worker that dies takes no queued
-                # scope with it, and the scopes go to whichever worker is free first
                 with dask.config.set({"distributed.scheduler.allowed-failures":
-                                      ALLOWED_FAILURES,
-                                      "distributed.scheduler.worker-saturation": 1.0}):
+                                      ALLOWED_FAILURES}):
                     self.cluster = LocalCluster(
                         n_workers=self.n_workers, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.CRITICAL)
@@ -264,19 +262,33 @@ class DaskExecutor:
             self.open()
         bar = _Progress(len(tasks), progress)
         batch = uuid.uuid4().hex  # keys are the scheduler's: unique to this run
-        futures = {}
-        for i, task in enumerate(tasks):
-            key = f"image-synth-{task['job'].file}-{batch}"
-            futures[self.client.submit(run_one, task, key=key, pure=False)] = i
+        pending = deque(range(len(tasks)))
+        running: dict[Any, int] = {}
+        finished = as_completed()
         results: dict[int, ScopeOutcome] = {}
+
+        def submit() -> None:
+            # no more tasks out than workers (each runs one notebook at a time): the
+            # scheduler hands out the rest as workers free up, and a worker that dies
+            # takes only the scope it was running with it
+            slots = max(1, len(self.client.nthreads()))
+            while pending and len(running) < slots:
+                i = pending.popleft()
+                key = f"image-synth-{tasks[i]['job'].file}-{batch}"
+                future = self.client.submit(run_one, tasks[i], key=key, pure=False)
+                running[future] = i
+                finished.add(future)
+
         try:
+            submit()
             bar.show(None)
-            for future in as_completed(list(futures)):
-                i = futures[future]
+            for future in finished:
+                i = running.pop(future)
                 results[i] = bar.done(keep(self._result(future, tasks[i])))
+                submit()
                 bar.show(None)
         except BaseException:  # interrupted: nothing of the batch may run on
-            self.client.cancel(list(futures))
+            self.client.cancel(list(running))
             raise
         finally:
             bar.close()
