@@ -13,8 +13,9 @@ Exit status
     its data break the rules, an output folder is a file or cannot be written, another
     run is writing into the same folder, or a supplement failed.
 2
-    The command line is wrong: an unknown option or value, or ``-p`` given a parameter
-    the runner sets itself (the line names the option that sets it).
+    The command line is wrong: an unknown option or value, ``-p`` given a parameter
+    the runner sets itself (the line names the option that sets it), or a
+    ``--scheduler`` that is malformed or where no dask scheduler answers.
 130
     Interrupted (Ctrl-C, SIGTERM); no supplement was replaced.
 """
@@ -275,10 +276,19 @@ def _parse_parameter(value: str):
               help="Only these scopes: comma-separated situation or region ids, 'national'.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes, each with its own kernel [default: min(CPUs, 4)].")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Language of the supplements [default: the study's language].")
+@click.option("--scheduler", metavar="tcp://HOST:PORT|local:N", default=None,
+              help="Run on dask.distributed: an existing scheduler, or a local cluster of "
+                   "N worker processes (one warm kernel each) [default: the local pool of "
+                   "--jobs workers].")
+@click.option("--lang", metavar="nl|en|nl,en", default=None,
+              help="Language of the supplements, or several (comma-separated) "
+                   "[default: the study's language].")
 @click.option("--wave", type=int, default=None,
               help="Measurement wave [default: the latest wave with survey data].")
+@click.option("--waves", metavar="all|W,W", default=None,
+              help="Several waves in one batch: 'all' (every wave of the study file) or "
+                   "comma-separated waves; each page's name then says its wave and "
+                   "language.")
 @click.option("--no-publish", is_flag=True,
               help="Switch the publication rules off: every number shown, every page "
                    "marked 'not for publication'.")
@@ -299,22 +309,26 @@ def _parse_parameter(value: str):
               help="papermill's standard engine: a fresh kernel per notebook.")
 @click.option("--no-progress", is_flag=True, hidden=True)
 @_reports_errors
-def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, params,
-        no_warm, no_progress) -> None:
+def run(study, scope, only, jobs, scheduler, lang, wave, waves, no_publish, out, extra,
+        notebook, params, no_warm, no_progress) -> None:
     """Make the HTML supplements of STUDY: national, per situation and per region.
 
-    Runs the supplement notebook once per scope, converts each to one self-contained
-    HTML file, and writes index.html and manifest.json into the output folder. Failed
+    Runs the supplement notebook once per scope (and per wave and language with
+    --waves or --lang nl,en), converts each to one self-contained HTML file, and
+    writes index.html and manifest.json into the output folder. Failed
     scopes keep their executed notebook in <out>.private/failed/ and leave any earlier
     supplement in place; the command then exits 1.
 
     \b
     Exit status: 0 every supplement written; 1 a supplement failed, or STUDY, a folder
     or the run cannot be used (one line says why); 2 a wrong command line (also -p
-    with a parameter the runner sets); 130 interrupted, nothing replaced.
+    with a parameter the runner sets, a --lang other than nl and en, a --scheduler
+    that is malformed or where no scheduler answers); 130 interrupted, nothing
+    replaced.
     """
     import signal
 
+    from .publish.executors import SchedulerError, parse_scheduler
     from .publish.parameters import runner_parameter_problems
     from .publish.runner import run_supplements
 
@@ -323,6 +337,20 @@ def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, 
         for line in refused[:-1]:
             click.echo(f"image-synth: {line}", err=True)
         _fail(refused[-1], 2)
+    if lang is not None:
+        wrong = [code for code in lang.split(",") if code.strip() not in ("nl", "en")]
+        if wrong or not lang.strip():
+            _fail(f"--lang {lang}: expected nl, en or nl,en", 2)
+    if scheduler is not None:
+        try:
+            parse_scheduler(scheduler)
+        except SchedulerError as exc:
+            _fail(str(exc), 2)
+        if jobs is not None:
+            _fail("give --jobs or --scheduler, not both: the scheduler's workers are its own",
+                  2)
+    if wave is not None and waves is not None:
+        _fail("give --wave or --waves, not both", 2)
     _check_study(study)
     from .publish.notebooks import NOTEBOOKS
 
@@ -338,11 +366,14 @@ def run(study, scope, only, jobs, lang, wave, no_publish, out, extra, notebook, 
     signal.signal(signal.SIGTERM, stop)
     try:
         result = run_supplements(study, scope=scope, only=only, jobs=jobs, lang=lang,
-                                 wave=wave, publish=not no_publish, out=out,
+                                 wave=wave, waves=waves, scheduler=scheduler,
+                                 publish=not no_publish, out=out,
                                  warm=not no_warm, notebook=notebook,
                                  parameters={k: _parse_parameter(v) for k, v in extra},
                                  progress=not no_progress,
                                  params=list(params) if params else None)
+    except SchedulerError as exc:  # no scheduler there: the command line names it
+        _fail(str(exc), 2)
     except KeyboardInterrupt:
         click.echo("image-synth: interrupted; no supplement was replaced", err=True)
         sys.exit(130)

@@ -9,7 +9,9 @@ of ``--jobs`` warm kernels):
   (:func:`image_synth.publish.kernel_state.warm_up`);
 * before each notebook it is reset to that snapshot
   (:func:`image_synth.publish.kernel_state.reset`, which lists everything it restores)
-  and moved to the working directory papermill runs the notebook in;
+  and moved to the working directory papermill runs the notebook in; its environment
+  variables are then those of this process *now*, as a fresh kernel would inherit them
+  (a dask worker's kernel starts before the runner names the batch's cache folder);
 * the notebook is then executed by papermill's own client
   (:class:`papermill.clientwrap.PapermillNotebookClient`), so papermill's semantics
   stay: parameters injected, cells executed in order, a failing cell marked and the
@@ -67,6 +69,8 @@ class WarmKernel:
             cwd=self.home)
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
+        #: the environment the kernel inherited (its snapshot's, after the warm-up)
+        self.environ = dict(os.environ)
         self.notebooks = 0
         self.broken = False
         self._warming: str | None = None
@@ -122,8 +126,18 @@ class WarmKernel:
                            f"{content.get('evalue')}")
 
     def reset(self, cwd: str) -> None:
-        self.run("__import__('image_synth.publish.kernel_state', fromlist=['reset'])"
-                 f".reset(cwd={cwd!r})")
+        # into the new folder first: the last notebook's folder may be gone already
+        code = (f"__import__('os').chdir({cwd!r})\n"
+                "__import__('image_synth.publish.kernel_state', fromlist=['reset'])"
+                f".reset(cwd={cwd!r})")
+        now = dict(os.environ)
+        changed = {k: v for k, v in now.items() if self.environ.get(k) != v}
+        changed.update({k: None for k in self.environ if k not in now})
+        if changed:  # binds no name in the notebook's namespace
+            code += ("\n[__import__('os').environ.pop(k, None) if v is None else "
+                     "__import__('os').environ.__setitem__(k, v) for k, v in "
+                     f"{changed!r}.items()]")
+        self.run(code)
 
     def alive(self) -> bool:
         from jupyter_core.utils import run_sync

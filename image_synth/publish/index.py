@@ -6,6 +6,11 @@ lists. A note beside a link says when the page comes from an earlier run with ot
 inputs, when the last run of it failed (the earlier version stays), how many cells it
 hides, or that there is no page yet.
 
+A batch of several waves or languages has one index per wave and language
+(:func:`index_files`): each lists the pages of its wave in its language and links the
+indexes of the others; ``index.html`` is the one of the latest wave in the study's
+language.
+
 The page is the jinja2 template ``image_synth/data/templates/index.html.j2`` (found with
 importlib.resources, autoescaped); its words come from the word catalogue
 (``data/words/<lang>/index.yaml``).
@@ -19,7 +24,7 @@ from typing import Any
 from .manifest import MANIFEST
 from .scopes import page_file, plan_scopes, scope_label
 
-__all__ = ["INDEX", "TEMPLATE", "index_page"]
+__all__ = ["INDEX", "TEMPLATE", "index_files", "index_page"]
 
 INDEX = "index.html"
 
@@ -27,8 +32,23 @@ INDEX = "index.html"
 TEMPLATE = "index.html.j2"
 
 
-def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[str]) -> str:
-    """The index page of a site, from its manifest (see the module docstring)."""
+def index_files(settings: list[tuple[int, str]], language: str) -> dict[tuple[int, str], str]:
+    """The index page of each ``(wave, lang)`` of a batch: ``index.html`` for a batch of
+    one; else ``index-<wave>-<lang>.html`` each, and ``index.html`` for the latest wave
+    in ``language`` (the study's; the batch's first language if it lacks that one)."""
+    if len(settings) == 1:
+        return {settings[0]: INDEX}
+    langs = [code for _, code in settings]
+    main_lang = language if language in langs else langs[0]
+    main = (max(w for w, code in settings if code == main_lang), main_lang)
+    return {(w, code): INDEX if (w, code) == main else f"index-{w}-{code}.html"
+            for w, code in settings}
+
+
+def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[str],
+               wave: int | None = None) -> str:
+    """The index page of a site, from its manifest (see the module docstring); in a batch
+    of several waves or languages the one of ``wave`` in ``lang``."""
     from markupsafe import Markup
 
     from .. import __version__
@@ -37,15 +57,23 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
 
     cfg = study.config
     run = manifest["run"]
+    wave = run["wave"] if wave is None else wave
+    settings = [(s["wave"], s["lang"]) for s in run.get("settings", [])] or [(wave, lang)]
+    inputs = {(s["wave"], s["lang"]): s["inputs"] for s in run.get("settings", [])}.get(
+        (wave, lang), run["inputs"])
+    matrix = len(settings) > 1
     entries = {e["file"]: e for e in manifest["supplements"]}
     failed = {f["file"] for f in run["failed"]}
+
+    def name(scope: str, value: str) -> str:
+        return page_file(scope, value, **({"wave": wave, "lang": lang} if matrix else {}))
 
     def item(file: str, label: str, **extra: Any) -> dict[str, Any]:
         entry = entries.get(file)
         if entry is None:
             return {"file": None, "label": label, "notes": [], **extra}
         notes = []
-        if entry.get("inputs") != run["inputs"]:
+        if entry.get("inputs") != inputs:
             notes.append(word("index_earlier", lang))
         if file in failed:
             notes.append(word("index_failed_note", lang))
@@ -53,22 +81,36 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
             notes.append(word("index_suppressed", lang, n=entry["suppressed_cells"]))
         return {"file": file, "label": label, "notes": notes, **extra}
 
-    known = {page_file(s, v) for s, v in plan_scopes(study)}
+    known = {name(s, v) for s, v in plan_scopes(study)}
+    others = [item(f, entries[f].get("label", f)) for f in entries if f not in known
+              and (not matrix or _setting(entries[f]) == (wave, lang))]
+    if matrix:  # the indexes of the batch's other waves and languages
+        files = index_files(settings, cfg.language)
+        others += [{"file": files[w, code], "notes": [],
+                    "label": f"{word('index_title', lang)} · {word('index_wave', lang)} "
+                             f"{w} · {code}"}
+                   for w, code in settings if (w, code) != (wave, lang)]
     text = _template().render(
         lang=lang, w=lambda key, **fmt: word(key, lang, **fmt), css=Markup(CSS),
-        study_name=cfg.name_in(lang), study_name_lang=cfg.name_language(lang), wave=run["wave"], publish=run["publish"],
-        national=item(page_file("national", ""), word("index_national_link", lang)),
-        situations=[item(page_file("situation", s.id), cfg.situation_label(s.id, lang))
+        study_name=cfg.name_in(lang), study_name_lang=cfg.name_language(lang), wave=wave,
+        publish=run["publish"],
+        national=item(name("national", ""), word("index_national_link", lang)),
+        situations=[item(name("situation", s.id), cfg.situation_label(s.id, lang))
                     for s in cfg.situations],
-        regions=[item(page_file("region", r.id), scope_label(study, "region", r.id, lang),
+        regions=[item(name("region", r.id), scope_label(study, "region", r.id, lang),
                       situation=cfg.situation_label(r.situation, lang)
                       if r.situation is not None else "")
                  for r in cfg.regions],
         region_head=(cfg.level_name("region", lang) or "").capitalize()
         or word("index_region", lang),
-        others=[item(f, entries[f].get("label", f)) for f in entries if f not in known],
-        version=__version__, manifest=MANIFEST)
+        others=others, version=__version__, manifest=MANIFEST)
     return page(text, lang=lang, scrub=scrub)
+
+
+def _setting(entry: dict[str, Any]) -> tuple[Any, Any]:
+    """An entry's wave and language (an entry of an older run: from its parameters)."""
+    params = entry.get("parameters") or {}
+    return entry.get("wave", params.get("wave")), entry.get("lang", params.get("lang"))
 
 
 @lru_cache(maxsize=1)

@@ -4,17 +4,21 @@
 ``files``: sha256 of every file of the study folder by relative path), ``notebook``
 (name, sha256), ``packages`` (versions of image_synth, Python and :data:`PACKAGES`),
 ``disclosure`` (the study's settings and whether they were applied), ``run`` (``inputs``:
-a fingerprint of all of these and the settings, wave, lang, publish, the files this run
-was asked for, the parameter-set files it ran (``params_files``, only with
-``image-synth run --params``), and the scopes that failed with a one-line reason) and
-``supplements``:
-one entry per page in the folder with its file, scope, scope value, label, parameters
-(all but the study path), ``publish`` (as the notebook recorded it; a page whose record
-disagrees with the runner's setting fails and gets no entry), sha256,
-``suppressed_cells``, ``suppressions``, ``inputs`` and, with ``--params``,
-``params_file``.
+a fingerprint of all of these and the settings; ``waves`` and ``langs``, the batch's;
+``settings``: one ``{wave, lang, inputs}`` per wave and language of the batch, with the
+fingerprint of that wave's and language's pages; in a batch of one wave in one language
+also ``wave`` and ``lang``, and ``inputs`` is that setting's fingerprint, else the
+sha256 of the settings' fingerprints; publish, the files this run was asked for, the
+parameter-set files it ran (``params_files``, only with ``image-synth run --params``),
+and the scopes that failed with a one-line reason) and ``supplements``:
+one entry per page in the folder with its file, scope, scope value, wave, lang, label,
+parameters (all but the study path), ``publish`` (as the notebook recorded it; a page
+whose record disagrees with the runner's setting fails and gets no entry), sha256,
+``suppressed_cells``, ``suppressions``, ``inputs`` (its setting's fingerprint) and, with
+``--params``, ``params_file``.
 A page that this run did not (successfully) make keeps its earlier entry, so an entry
-whose ``inputs`` differ from ``run.inputs`` comes from an earlier run; the index says so.
+whose ``inputs`` are none of ``run.settings``' comes from an earlier run; the index says
+so.
 
 The manifest holds no time stamps and no paths of the machine; the same inputs give
 byte-identical files.
@@ -74,9 +78,14 @@ def fingerprint(study: Any, *, notebook: Path, wave: int, lang: str, publish: bo
 
 
 def build_manifest(study: Any, outcomes: list[ScopeOutcome], *, out_dir: Path,
-                   notebook: Path, lang: str, wave: int, publish: bool, fingerprint: str,
-                   parts: dict, scrub: list[str]) -> dict[str, Any]:
-    """The manifest after a run: this run's pages, and the earlier entries of the others."""
+                   notebook: Path, settings: list[tuple[int, str]], publish: bool,
+                   inputs: dict[tuple[int, str], str], parts: dict, scrub: list[str]
+                   ) -> dict[str, Any]:
+    """The manifest after a run: this run's pages, and the earlier entries of the others.
+
+    ``settings`` are the batch's ``(wave, lang)`` pairs, ``inputs`` the fingerprint of
+    each (:func:`fingerprint`), ``parts`` what one of them was made from.
+    """
     from .html import scrub_paths
 
     cfg = study.config
@@ -91,15 +100,27 @@ def build_manifest(study: Any, outcomes: list[ScopeOutcome], *, out_dir: Path,
         params = {k: v for k, v in o.job.parameters.items() if k != "study"}
         entries[o.job.file] = {
             "file": o.job.file, "scope": o.job.scope, "scope_value": o.job.value,
+            "wave": o.job.wave, "lang": o.job.lang,
             "label": o.job.label, "parameters": params, "sha256": o.sha256,
             # as the notebook recorded it (the worker checked it is the runner's setting)
             "publish": bool(o.run_info["publish"]),
             "suppressed_cells": int(o.run_info.get("suppressed_cells", 0)),
             "suppressions": o.run_info.get("suppressions", []),
-            "inputs": fingerprint}
+            "inputs": inputs[o.job.wave, o.job.lang]}
         if o.job.params_file:  # image-synth run --params: the file behind the page
             entries[o.job.file]["params_file"] = o.job.params_file
-    order = {page_file(s, v): i for i, (s, v) in enumerate(plan_scopes(study))}
+    scopes = plan_scopes(study)
+    names = [page_file(s, v) for s, v in scopes]
+    if len(settings) > 1:
+        names += [page_file(s, v, wave=w, lang=code) for w, code in settings for s, v in scopes]
+    order = {name: i for i, name in enumerate(names)}
+    if len(settings) == 1:
+        wave, lang = settings[0]
+        single: dict[str, Any] = {"wave": wave, "lang": lang}
+        batch = inputs[settings[0]]
+    else:
+        single = {}
+        batch = sha256(json.dumps([inputs[k] for k in settings]).encode())
     supplements = sorted(entries.values(),
                          key=lambda e: (order.get(e["file"], len(order)), e["file"]))
     return {
@@ -109,7 +130,11 @@ def build_manifest(study: Any, outcomes: list[ScopeOutcome], *, out_dir: Path,
         "notebook": {"name": notebook.name, "sha256": parts["notebook"]},
         "packages": parts["packages"],
         "disclosure": {**cfg.disclosure.model_dump(), "applied": bool(publish)},
-        "run": {"inputs": fingerprint, "wave": wave, "lang": lang, "publish": bool(publish),
+        "run": {"inputs": batch, **single, "publish": bool(publish),
+                "waves": list(dict.fromkeys(w for w, _ in settings)),
+                "langs": list(dict.fromkeys(code for _, code in settings)),
+                "settings": [{"wave": w, "lang": code, "inputs": inputs[w, code]}
+                             for w, code in settings],
                 "scopes": [o.job.file for o in outcomes],
                 "failed": [{"file": o.job.file, "scope": o.job.scope,
                             "scope_value": o.job.value,

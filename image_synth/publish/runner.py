@@ -13,9 +13,13 @@ Order of work
    the run here, before any kernel starts.
 3. Check that the output folder and ``<out>.private`` can be written and lock them
    (:mod:`image_synth.publish.output`): a second run into the same folder is refused,
-   and staging folders a killed run left are removed. Run the scopes in worker
-   processes, each with one warm kernel (:mod:`image_synth.publish.workers`), into a
-   new staging folder.
+   and staging folders a killed run left are removed. Decide the disclosure plan of
+   every wave of the batch once. Hand the scopes to an executor
+   (:mod:`image_synth.publish.executors`: the local pool of worker processes, each with
+   one warm kernel, or a dask.distributed scheduler with ``scheduler=``); each task
+   returns its page or its failure (:mod:`image_synth.publish.workers`), and the runner
+   stores it in a new staging folder, the same way whichever executor ran it
+   (:func:`_keep`).
 4. A scope that fails keeps its executed notebook, error marked by papermill, in the
    private folder ``<out>.private/failed/`` beside the output folder (never inside it,
    never linked); the other scopes carry on.
@@ -24,6 +28,12 @@ Order of work
    (:mod:`image_synth.publish.manifest`), then ``index.html``
    (:mod:`image_synth.publish.index`). A failed scope leaves its earlier supplement in
    place; an interrupted run replaces nothing.
+
+A batch may hold several waves and languages (``waves=``, ``lang=["nl", "en"]``): every
+scope runs once per wave and language, the pages' names say both
+(:func:`~image_synth.publish.scopes.page_file`), the manifest lists each page with its
+wave and language, and there is one index per wave and language (``index.html`` for the
+latest wave in the study's language, linking the others).
 
 The notebook reports back through the run-info protocol
 (:mod:`image_synth.publish.run_info`). ``manifest.json`` and the pages hold no time
@@ -42,8 +52,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RunError
-from .index import INDEX, index_page
-from .manifest import MANIFEST, PACKAGES, build_manifest, fingerprint, package_versions, to_json
+from .index import index_files, index_page
+from .manifest import (
+    MANIFEST,
+    PACKAGES,
+    build_manifest,
+    fingerprint,
+    package_versions,
+    sha256,
+    to_json,
+)
 from .output import (
     PRIVATE,
     STAGING_PREFIX,
@@ -55,6 +73,7 @@ from .output import (
 )
 from .run_info import RUN_INFO_MIME, read_run_info, record_run_info
 from .scopes import ScopeJob, ScopeOutcome, page_file, plan_scopes, scope_label
+from .workers import TaskResult
 
 __all__ = [
     "PACKAGES",
@@ -98,7 +117,9 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
                     notebook: str | os.PathLike | None = None,
                     parameters: Mapping[str, Any] | None = None, progress: bool = True,
                     timeout: int = CELL_TIMEOUT,
-                    params: list[str | os.PathLike] | None = None) -> RunResult:
+                    params: list[str | os.PathLike] | None = None,
+                    waves: str | list[int] | None = None,
+                    scheduler: str | None = None) -> RunResult:
     """Make the HTML supplements of a study (see the module docstring for the steps).
 
     Parameters
@@ -108,11 +129,20 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     scope, only
         Which scopes (:func:`plan_scopes`).
     jobs
-        Worker processes (each with its own kernel); default ``min(cpus, 4, scopes)``.
+        Worker processes of the local pool (each with its own kernel); default
+        ``min(cpus, 4, scopes)``. Not with ``scheduler``.
     lang
-        ``"nl"`` or ``"en"``; default the study's language.
+        ``"nl"`` or ``"en"``, or several (a list, or ``"nl,en"``); default the study's
+        language.
     wave
         Measurement wave; default the latest wave with survey data.
+    waves
+        Several waves in one batch: a list, ``"2022,2023"``, or ``"all"`` (every wave of
+        the study file); not with ``wave``.
+    scheduler
+        Run on dask.distributed: ``"tcp://HOST:PORT"`` (an existing scheduler) or
+        ``"local:N"`` (a local cluster of N worker processes, one thread each);
+        default the local pool (:mod:`~image_synth.publish.executors`).
     publish
         ``False`` switches the publication rules off; every page says so.
     out
@@ -149,10 +179,13 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     RunError
         The output folder or ``<out>.private`` is a file, or cannot be made or written;
         another run is writing into the same folder (nothing has run).
+    SchedulerError
+        ``scheduler`` is malformed, or no scheduler answers there (nothing has run).
     """
     from ..options import LANGUAGES, check_option
     from ..study.fingerprint import latest_wave
     from ..study.load import load_study
+    from .executors import executor_for, parse_scheduler
     from .parameters import (
         check_parameters,
         check_runner_parameters,
@@ -162,11 +195,20 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
 
     started = time.perf_counter()
     check_runner_parameters(dict(parameters or {}))
+    if scheduler is not None:
+        parse_scheduler(scheduler)  # a malformed value costs nothing
+        if jobs is not None:
+            raise RunError("give --jobs or --scheduler, not both: the scheduler's workers "
+                           "are its own")
     loaded = load_study(study)
     cfg = loaded.config
-    lang = check_option("lang", lang or cfg.language, LANGUAGES)
-    wave = int(wave) if wave is not None else latest_wave(loaded)
-    loaded.subset(wave=wave)  # an unknown wave is refused here
+    langs = [check_option("lang", code, LANGUAGES)
+             for code in _listed(lang) or [cfg.language]]
+    wave_list = _waves(loaded, wave, waves, latest_wave)
+    for w in wave_list:
+        loaded.subset(wave=w)  # an unknown wave is refused here
+    settings = [(w, code) for w in wave_list for code in langs]
+    matrix = len(settings) > 1
     nb_path, shipped = _notebook(notebook, notebook_path)
     declared = notebook_parameters(nb_path)
 
@@ -182,12 +224,16 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         planned = [(sc, value, "") for sc, value in plan_scopes(loaded, scope=scope, only=only)]
     study_param = "" if study is None else str(Path(study).resolve())
     jobs_list = []
-    for sc, value, params_file in planned:
-        values = {**dict(parameters or {}), "study": study_param, "scope": sc,
-                  "scope_value": value, "wave": wave, "lang": lang, "publish": bool(publish)}
-        jobs_list.append(ScopeJob(scope=sc, value=value, file=page_file(sc, value),
-                                  label=scope_label(loaded, sc, value, lang),
-                                  parameters=values, params_file=params_file))
+    for w, code in settings:
+        for sc, value, params_file in planned:
+            values = {**dict(parameters or {}), "study": study_param, "scope": sc,
+                      "scope_value": value, "wave": w, "lang": code,
+                      "publish": bool(publish)}
+            jobs_list.append(ScopeJob(
+                scope=sc, value=value,
+                file=page_file(sc, value, **({"wave": w, "lang": code} if matrix else {})),
+                label=scope_label(loaded, sc, value, code), parameters=values,
+                params_file=params_file, setting=f"{w}, {code}" if matrix else ""))
     if not jobs_list:
         raise RunError("no scopes to run")
     stems = [j.file for j in jobs_list]
@@ -203,29 +249,32 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     out_dir = Path(out) if out is not None else Path("outputs") / f"{cfg.id}{suffix}"
     out_dir = check_writable(out_dir.resolve())
     private = check_writable(private_folder(out_dir), what=PRIVATE)
-    make_folder(out_dir)
-    make_folder(private / "failed", what=PRIVATE)
-    with locked(private, out_dir=out_dir):
-        clear_staging(private)  # left by a run that was killed
-        outcomes = _run_locked(loaded, jobs_list, out_dir=out_dir, private=private,
-                               nb_path=nb_path, warm=warm, jobs=jobs, lang=lang, wave=wave,
-                               publish=publish, parameters=dict(parameters or {}),
-                               progress=progress, timeout=timeout)
+    # connected (or the local cluster started) before the output folder is touched: a
+    # scheduler that does not answer costs seconds and leaves nothing behind
+    with executor_for(scheduler, jobs=jobs, warm=warm) as executor:
+        make_folder(out_dir)
+        make_folder(private / "failed", what=PRIVATE)
+        with locked(private, out_dir=out_dir):
+            clear_staging(private)  # left by a run that was killed
+            outcomes = _run_locked(loaded, jobs_list, out_dir=out_dir, private=private,
+                                   nb_path=nb_path, executor=executor, settings=settings,
+                                   publish=publish, parameters=dict(parameters or {}),
+                                   progress=progress, timeout=timeout)
     return RunResult(out=out_dir, private=private, outcomes=outcomes,
                      seconds=time.perf_counter() - started)
 
 
 def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, private: Path,
-                nb_path: Path, warm: bool, jobs: int | None, lang: str, wave: int,
+                nb_path: Path, executor: Any, settings: list[tuple[int, str]],
                 publish: bool, parameters: dict[str, Any], progress: bool,
                 timeout: int) -> list[ScopeOutcome]:
     """Steps 3 to 5 of the module docstring, with the output folder locked."""
-    from .workers import execute
-
     cfg = loaded.config
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=private))
-    inputs, parts = fingerprint(loaded, notebook=nb_path, wave=wave, lang=lang,
-                                publish=publish, parameters=parameters)
+    inputs, parts = {}, {}
+    for w, code in settings:
+        inputs[w, code], parts = fingerprint(loaded, notebook=nb_path, wave=w, lang=code,
+                                             publish=publish, parameters=parameters)
     scrub = [str(loaded.root.resolve()), str(out_dir), str(private), str(staging),
              str(Path.cwd())] + sorted({str(p.resolve().parent) for p in loaded.files.values()})
     from ..disclosure.plan import CACHE_ENV, precompute
@@ -233,14 +282,21 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
     cache = private / "cache"
     previous_cache = os.environ.get(CACHE_ENV)
     try:
-        # the disclosure decisions depend on the whole study: made once here, read by
-        # every notebook of the batch (a notebook run alone makes the same ones itself)
-        precompute(loaded, wave, cache)
+        # the disclosure decisions depend on the whole study: made once here per wave,
+        # read by every notebook of the batch (a notebook run alone makes the same ones)
+        for w in dict.fromkeys(w for w, _ in settings):
+            precompute(loaded, w, cache)
         os.environ[CACHE_ENV] = str(cache)
-        outcomes = execute(jobs_list, notebook=nb_path, staging=staging,
-                           failed_dir=private / "failed", warm=warm, jobs=jobs,
-                           lang=lang, publish=publish, scrub=scrub, progress=progress,
-                           timeout=timeout, title=cfg.name, wave=wave)
+        text = nb_path.read_text(encoding="utf-8")
+        tasks = [{"job": job, "notebook": {"name": nb_path.name, "text": text},
+                  "scratch": str(staging) if executor.shares_files else None,
+                  "cache": {"variable": CACHE_ENV, "folder": str(cache)},
+                  "warm": executor.warm, "lang": job.lang, "publish": publish,
+                  "scrub": scrub, "timeout": timeout,
+                  "title": f"{cfg.name} · {job.label} · {job.wave}"} for job in jobs_list]
+        outcomes = executor.run(
+            tasks, lambda result: _keep(result, staging=staging, failed=private / "failed",
+                                        scrub=scrub), progress=progress)
         # all scopes finished: move the good ones into place, manifest and index last
         for o in outcomes:
             if o.ok:
@@ -249,11 +305,13 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
                 if stale.exists():
                     stale.unlink()
         manifest = build_manifest(loaded, outcomes, out_dir=out_dir, notebook=nb_path,
-                                  lang=lang, wave=wave, publish=publish, fingerprint=inputs,
+                                  settings=settings, publish=publish, inputs=inputs,
                                   parts=parts, scrub=scrub)
         _write_atomic(out_dir / MANIFEST, to_json(manifest), staging)
-        _write_atomic(out_dir / INDEX, index_page(loaded, manifest, lang=lang, scrub=scrub),
-                      staging)
+        for (w, code), name in index_files(settings, cfg.language).items():
+            _write_atomic(out_dir / name,
+                          index_page(loaded, manifest, lang=code, scrub=scrub, wave=w),
+                          staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous_cache is None:
@@ -261,6 +319,54 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
         else:
             os.environ[CACHE_ENV] = previous_cache
     return outcomes
+
+
+def _keep(result: TaskResult, *, staging: Path, failed: Path, scrub: list[str]
+          ) -> ScopeOutcome:
+    """Store what a task gave back, whichever executor ran it: the page in the staging
+    folder, or the failed notebook (error marked) in the private ``failed`` folder."""
+    from ..atomic import write_atomic
+    from .html import scrub_paths
+
+    job = result.job
+    if result.reason:
+        kept = ""
+        if result.notebook:
+            kept = str(write_atomic(failed / f"{Path(job.file).stem}.ipynb", result.notebook))
+        return ScopeOutcome(job, False, scrub_paths(result.reason, scrub),
+                            seconds=result.seconds, failed_notebook=kept)
+    (staging / job.file).write_bytes(result.page)
+    return ScopeOutcome(job, True, sha256=sha256(result.page), run_info=result.run_info,
+                        seconds=result.seconds)
+
+
+def _listed(value: str | list | tuple | None) -> list[str]:
+    """``"nl,en"`` or ``["nl", "en"]`` as a list, blanks dropped, order kept, no repeats."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else [str(v) for v in value]
+    return list(dict.fromkeys(i.strip() for i in items if i.strip()))
+
+
+def _waves(loaded: Any, wave: int | None, waves: str | list[int] | None,
+           latest_wave: Any) -> list[int]:
+    """The waves of a batch: ``wave``, or ``waves`` (a list, ``"2022,2023"``, ``"all"``)."""
+    from ..errors import OptionError
+
+    if waves is None:
+        return [int(wave) if wave is not None else latest_wave(loaded)]
+    if wave is not None:
+        raise OptionError("give --wave or --waves, not both")
+    listed = _listed(waves)
+    if not listed:
+        raise OptionError("--waves: expected 'all' or wave numbers separated by commas")
+    if listed == ["all"]:
+        return sorted(int(w) for w in loaded.config.waves)
+    try:
+        return [int(w) for w in listed]
+    except ValueError:
+        raise OptionError(f"--waves {waves}: expected 'all' or wave numbers separated by "
+                          f"commas, e.g. {','.join(map(str, loaded.config.waves))}") from None
 
 
 def _notebook(notebook: str | os.PathLike | None, notebook_path: Any

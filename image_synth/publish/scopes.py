@@ -27,10 +27,21 @@ class ScopeJob:
     parameters: dict[str, Any]
     #: The parameter-set file the scope came from (``image-synth run --params``), or "".
     params_file: str = ""
+    #: In a batch of several waves or languages: ``"2023, en"`` (in messages), else "".
+    setting: str = ""
+
+    @property
+    def wave(self) -> int:
+        return int(self.parameters["wave"])
+
+    @property
+    def lang(self) -> str:
+        return str(self.parameters["lang"])
 
     @property
     def name(self) -> str:
-        return self.scope if self.scope == "national" else f"{self.scope} {self.value}"
+        name = self.scope if self.scope == "national" else f"{self.scope} {self.value}"
+        return f"{name} ({self.setting})" if self.setting else name
 
 
 @dataclass
@@ -84,11 +95,18 @@ def plan_scopes(study: Any, *, scope: str = "all", only: str | list[str] | None 
     return planned
 
 
-def page_file(scope: str, value: str) -> str:
-    """The file of a scope's supplement: ``national.html``, ``region-C.html``, ..."""
-    if scope == "national":
-        return "national.html"
-    return f"{scope}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', value).strip('-') or 'x'}.html"
+def page_file(scope: str, value: str, *, wave: int | None = None,
+              lang: str | None = None) -> str:
+    """The file of a scope's supplement: ``national.html``, ``region-C.html``, ...
+
+    With ``wave`` and ``lang`` (a batch of several waves or languages):
+    ``national-2023-nl.html``, ``region-C-2022-en.html``.
+    """
+    stem = "national" if scope == "national" else \
+        f"{scope}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', value).strip('-') or 'x'}"
+    if wave is not None and lang is not None:
+        stem = f"{stem}-{int(wave)}-{lang}"
+    return f"{stem}.html"
 
 
 def scope_label(study: Any, scope: str, value: str, lang: str) -> str:

@@ -1,12 +1,20 @@
-"""The worker processes of a batch run: one warm kernel each, one notebook at a time.
+"""The worker side of a batch run: one warm kernel per process, one notebook at a time.
 
-:func:`execute` runs the scopes in ``jobs`` worker processes (``spawn``), each started by
-:func:`init_worker` with one warm kernel (:mod:`image_synth.publish.engine`;
-``warm=False`` uses papermill's standard engine, a fresh kernel per notebook).
-:func:`run_one` executes one scope's notebook with papermill and converts it to HTML
-(:mod:`image_synth.publish.html`) into the staging folder. A scope that fails keeps its
-executed notebook, error marked by papermill, in the private ``failed`` folder; the
-other scopes carry on.
+An executor (:mod:`image_synth.publish.executors`) runs the scopes in worker processes:
+those of the local pool are started by :func:`init_worker`, a dask worker by the
+executor's worker plugin; both call :func:`prepare_process` for one warm kernel
+(:mod:`image_synth.publish.engine`; ``warm=False`` uses papermill's standard engine, a
+fresh kernel per notebook). :func:`run_one` is the task: it executes one scope's
+notebook with papermill in a scratch folder of its own and converts it to HTML
+(:mod:`image_synth.publish.html`), and *returns* what it made as a :class:`TaskResult`
+(the page's bytes and run info, or the reason and the executed notebook with its error
+marked by papermill). It writes nothing the runner reads: the runner stores each result
+itself (staging folder, private ``failed`` folder), however the task reached it.
+
+One notebook at a time per process: papermill moves the whole process into the
+notebook's working directory, and the process has one warm kernel. A worker with more
+than one task thread (a dask worker started with ``--nthreads 2``) runs its tasks one
+after the other (:data:`ONE_NOTEBOOK`).
 
 Nothing outlives the run
 ------------------------
@@ -17,109 +25,70 @@ second line, a watchdog thread in the worker sees the parent change within a sec
 Either way the worker kills its kernels (each in its own session, started by
 jupyter_client) with their process groups and exits; ipykernel's own parent poller is a
 third line for a kernel whose worker vanished some other way. The run's own stop
-(Ctrl-C, SIGTERM) terminates the workers, which takes the same path.
+(Ctrl-C, SIGTERM) terminates the workers, which takes the same path. A dask worker
+belongs to its nanny, not to the run: it sets no signal handlers (they can only be set
+in a main thread) and stops its kernel in the plugin's teardown, with ipykernel's
+parent poller for a worker that was killed.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
-from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .manifest import sha256
 from .run_info import read_run_info, run_info_problems
-from .scopes import ScopeJob, ScopeOutcome
+from .scopes import ScopeJob
 
-__all__ = ["die_with", "execute", "init_worker", "run_one"]
+__all__ = ["ONE_NOTEBOOK", "TaskResult", "die_with", "failed_result", "init_worker",
+           "prepare_process", "run_one"]
+
+#: Held while a notebook runs: one notebook at a time per process (module docstring).
+ONE_NOTEBOOK = threading.Lock()
 
 
-def execute(jobs_list: list[ScopeJob], *, notebook: Path, staging: Path, failed_dir: Path,
-             warm: bool, jobs: int | None, lang: str, publish: bool, scrub: list[str],
-             progress: bool, timeout: int, title: str, wave: int) -> list[ScopeOutcome]:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+@dataclass
+class TaskResult:
+    """What one task gives back to the runner (picklable; no paths of the worker)."""
 
-    from tqdm import tqdm
+    job: ScopeJob
+    #: Why the scope failed (one line), or "" for a page.
+    reason: str = ""
+    #: The page (UTF-8 HTML), when it succeeded.
+    page: bytes = b""
+    run_info: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    #: The executed notebook with its error marked, when it failed after papermill started.
+    notebook: bytes = b""
 
-    n_workers = max(1, min(jobs or min(os.cpu_count() or 1, 4), len(jobs_list)))
-    workdir = staging / "work"
-    workdir.mkdir()
-    (staging / "notebooks").mkdir()
-    # national first, then the larger groups: keeps both workers busy to the end
-    pending = deque(jobs_list)
-    results: dict[str, ScopeOutcome] = {}
-    running: dict[Any, ScopeJob] = {}
-    # progress=True shows the bar on a terminal only (tqdm's disable=None)
-    bar = tqdm(total=len(jobs_list), desc="supplements", unit="scope", file=sys.stderr,
-               disable=None if progress else True, dynamic_ncols=True, leave=True)
 
-    def postfix() -> None:
-        failed = sum(not o.ok for o in results.values())
-        names = ", ".join(j.name for j in running.values())
-        bar.set_postfix_str(f"running: {names or '-'}; failed: {failed}", refresh=True)
-
-    ctx = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                   initializer=init_worker, initargs=(warm, os.getpid()))
-    try:
-        while pending or running:
-            while pending and len(running) < n_workers:
-                job = pending.popleft()
-                task = {"job": job, "notebook": str(notebook), "staging": str(staging),
-                        "workdir": str(workdir), "failed_dir": str(failed_dir),
-                        "warm": warm, "lang": lang, "publish": publish, "scrub": scrub,
-                        "timeout": timeout,
-                        "title": f"{title} · {job.label} · {wave}"}
-                try:
-                    running[executor.submit(run_one, task)] = job
-                except BrokenProcessPool:
-                    results[job.file] = ScopeOutcome(job, False, "a worker process died")
-                    bar.update(1)
-            postfix()
-            if not running:
-                continue
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
-                job = running.pop(future)
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    outcome = ScopeOutcome(job, False, "a worker process died")
-                except Exception as exc:  # a bug in the worker itself
-                    outcome = ScopeOutcome(job, False, _one_line(exc))
-                results[job.file] = outcome
-                bar.update(1)
-            postfix()
-    except BaseException:  # interrupted: stop the workers before staging is removed
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=10)
-        raise
-    finally:
-        bar.close()
-    executor.shutdown(wait=True)
-    return [results[j.file] for j in jobs_list]
+def failed_result(job: ScopeJob, reason: str) -> TaskResult:
+    """The result of a task that never returned (its worker died, or it could not run)."""
+    return TaskResult(job, reason=reason)
 
 
 def init_worker(warm: bool, parent: int | None = None) -> None:
-    """Runs once in every worker: tied to the run's process ``parent`` (see the module
-    docstring), quiet logs, warm kernel, papermill and nbconvert loaded."""
-    import logging
-    import warnings
-
+    """Runs once in every worker of the local pool: tied to the run's process ``parent``
+    (see the module docstring), then :func:`prepare_process`."""
     # Ctrl-C reaches the whole process group: the parent stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         die_with(parent)
+    prepare_process(warm)
+
+
+def prepare_process(warm: bool) -> None:
+    """Quiet logs, the warm kernel started, papermill and nbconvert loaded (any thread)."""
+    import logging
+    import warnings
+
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -205,16 +174,33 @@ def _child_processes() -> list[int]:
             if getattr(getattr(k.km, "provisioner", None), "pid", None)]
 
 
-def run_one(task: dict[str, Any]) -> ScopeOutcome:
-    import nbformat
+def run_one(task: dict[str, Any]) -> TaskResult:
+    """Run one scope's notebook and export its page; see the module docstring.
+
+    ``task`` holds ``job`` (:class:`ScopeJob`), ``notebook`` (its file name and text),
+    ``scratch`` (a folder to work in, or ``None``: the system's temporary folder),
+    ``cache`` (the batch's cache folder, used if this machine has it), ``warm``,
+    ``lang``, ``publish``, ``scrub``, ``timeout`` and ``title``.
+    """
+    with ONE_NOTEBOOK:
+        work = Path(tempfile.mkdtemp(prefix="image-synth-task-", dir=task.get("scratch")))
+        try:
+            with _cache_environment(task.get("cache")):
+                return _run_in(work, task)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_in(work: Path, task: dict[str, Any]) -> TaskResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from .html import export_html
+    from .html import export_html, scrub_paths
 
     job: ScopeJob = task["job"]
-    stem = Path(job.file).stem
-    executed = Path(task["staging"]) / "notebooks" / f"{stem}.ipynb"
+    source = work / task["notebook"]["name"]
+    source.write_text(task["notebook"]["text"], encoding="utf-8")
+    executed = work / f"{Path(job.file).stem}.ipynb"
     started = time.perf_counter()
     reason = ""
     nb = None
@@ -222,9 +208,9 @@ def run_one(task: dict[str, Any]) -> ScopeOutcome:
         from . import engine
 
         nb = papermill.execute_notebook(
-            task["notebook"], str(executed), parameters=job.parameters,
+            str(source), str(executed), parameters=job.parameters,
             engine_name=engine.ENGINE_NAME if task["warm"] else None,
-            kernel_name="python3", progress_bar=False, cwd=task["workdir"],
+            kernel_name="python3", progress_bar=False, cwd=str(work),
             execution_timeout=task["timeout"], request_save_on_cell_execute=True,
             extra_arguments=list(engine.KERNEL_ARGUMENTS))
     except PapermillExecutionError as exc:
@@ -248,22 +234,44 @@ def run_one(task: dict[str, Any]) -> ScopeOutcome:
             reason = f"HTML export: {_one_line(exc)}"
     seconds = time.perf_counter() - started
     if reason:
-        from .html import scrub_paths
+        import nbformat
 
-        kept = ""
-        target = Path(task["failed_dir"]) / f"{stem}.ipynb"
         if executed.exists():  # papermill saved it with the error marked
-            os.replace(executed, target)
-            kept = str(target)
+            kept = executed.read_bytes()
         elif nb is not None:
-            nbformat.write(nb, target)
-            kept = str(target)
-        return ScopeOutcome(job, False, scrub_paths(reason, task["scrub"]), seconds=seconds,
-                            failed_notebook=kept)
-    data = page.encode("utf-8")
-    (Path(task["staging"]) / job.file).write_bytes(data)
-    executed.unlink(missing_ok=True)
-    return ScopeOutcome(job, True, sha256=sha256(data), run_info=info or {}, seconds=seconds)
+            kept = nbformat.writes(nb).encode("utf-8")
+        else:
+            kept = b""
+        return TaskResult(job, reason=scrub_paths(reason, task["scrub"] + [str(work)]),
+                          seconds=seconds, notebook=kept)
+    return TaskResult(job, page=page.encode("utf-8"), run_info=info or {}, seconds=seconds)
+
+
+class _cache_environment:
+    """Point the cache variable at the batch's cache folder while a notebook runs, when
+    this machine has that folder (a worker elsewhere lets the notebook decide itself).
+    ``cache``: ``{"variable": name, "folder": path}`` from the runner, or ``None``."""
+
+    def __init__(self, cache: dict[str, str] | None):
+        self.cache = cache
+
+    def __enter__(self) -> None:
+        if self.cache is None:
+            return
+        name, folder = self.cache["variable"], self.cache["folder"]
+        self.before = os.environ.get(name)
+        if os.path.isdir(folder):
+            os.environ[name] = folder
+        else:
+            os.environ.pop(name, None)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.cache is None:
+            return
+        if self.before is None:
+            os.environ.pop(self.cache["variable"], None)
+        else:
+            os.environ[self.cache["variable"]] = self.before
 
 
 def _first_line(text: Any) -> str:

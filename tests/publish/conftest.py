@@ -47,6 +47,27 @@ def cli():
     return run_cli
 
 
+def notebook_with_cell(path: Path, code: str, *, after_parameters: int = 2) -> Path:
+    """The supplement notebook written to ``path`` with a code cell ``code`` inserted
+    ``after_parameters`` cells after its ``parameters`` cell (2: after papermill's
+    injected parameters)."""
+    import nbformat
+
+    from image_synth.publish.parameters import notebook_path
+
+    nb = nbformat.read(notebook_path(), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at + after_parameters, nbformat.v4.new_code_cell(code))
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def with_cell():
+    """:func:`notebook_with_cell`: ``with_cell(tmp_path / "x.ipynb", "code")``."""
+    return notebook_with_cell
+
+
 @pytest.fixture(scope="session")
 def shared_dir(tmp_path_factory, worker_id) -> Path:
     base = tmp_path_factory.getbasetemp()

@@ -89,26 +89,20 @@ def test_warm_and_fresh_kernels_give_identical_supplements(mini_batch, tmp_path,
         assert (tmp_path / "fresh" / name).read_bytes() == (mini_batch["out"] / name).read_bytes()
 
 
-def _failing_notebook(path: Path) -> Path:
-    """The supplement notebook with a cell that fails for region B and kills the kernel for A."""
-    nb = nbformat.read(notebook_path(), as_version=4)
-    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    nb.cells.insert(at + 2, nbformat.v4.new_code_cell(
-        'if scope_value == "B":\n'
-        '    raise RuntimeError("fault injected for region B")\n'
-        'if scope_value == "A":\n'
-        '    import os\n'
-        '    os._exit(3)\n'))
-    nbformat.write(nb, path)
-    return path
+#: A cell that fails for region B and kills the kernel for A.
+FAILING_CELL = ('if scope_value == "B":\n'
+                '    raise RuntimeError("fault injected for region B")\n'
+                'if scope_value == "A":\n'
+                '    import os\n'
+                '    os._exit(3)\n')
 
 
 def test_failed_scopes_keep_earlier_supplements_and_the_others_finish(mini_batch, tmp_path,
-                                                                      cli):
+                                                                      cli, with_cell):
     good = mini_batch["out"]
     out = tmp_path / "site"
     shutil.copytree(good, out)
-    notebook = _failing_notebook(tmp_path / "failing.ipynb")
+    notebook = with_cell(tmp_path / "failing.ipynb", FAILING_CELL)
     proc = cli("run", str(MINI), "--out", str(out), "--jobs", "2", "--no-progress",
                    "--notebook", str(notebook), cwd=tmp_path)
     assert proc.returncode == 1
