@@ -236,6 +236,10 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
         # the disclosure decisions depend on the whole study: made once here, read by
         # every notebook of the batch (a notebook run alone makes the same ones itself)
         precompute(loaded, wave, cache)
+        # likewise the study-wide results (sibling patterns of every partition)
+        from ..results.study_cache import precompute as precompute_study_wide
+
+        precompute_study_wide(loaded, wave, cache)
         os.environ[CACHE_ENV] = str(cache)
         outcomes = execute(jobs_list, notebook=nb_path, staging=staging,
                            failed_dir=private / "failed", warm=warm, jobs=jobs,
