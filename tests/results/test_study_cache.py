@@ -93,7 +93,7 @@ def test_a_changed_input_file_gives_another_file(cached):
     lambda text: json.dumps({**json.loads(text), "sibling_patterns": {
         **json.loads(text)["sibling_patterns"], "region:binnen_po": {"A": [1, 2]}}}),
 ])
-def test_a_damaged_cache_file_is_ignored_and_recomputed(cached, damage, monkeypatch):
+def test_a_damaged_cache_file_is_ignored_and_recomputed(cached, damage):
     mini_study, files = cached
     path = _file_of_wave(files)
     path.write_text(damage(path.read_text()), encoding="utf-8", errors="surrogateescape")
@@ -101,6 +101,12 @@ def test_a_damaged_cache_file_is_ignored_and_recomputed(cached, damage, monkeypa
     expected = decide_sibling_pattern(study, WAVE, "region", "binnen_po")
     assert expected   # something to get wrong
     assert sibling_pattern(study, WAVE, "region", "binnen_po") == expected
+
+
+def test_a_page_with_a_damaged_cache_is_the_page_without(cached, monkeypatch):
+    mini_study, files = cached
+    path = _file_of_wave(files)
+    path.write_text(path.read_text()[:100], encoding="utf-8")
     damaged_page = _page(mini_study)
     monkeypatch.delenv(CACHE_ENV)
     assert damaged_page == _page(mini_study)
