@@ -7,6 +7,9 @@ what this script writes.
 
     python tools/make_example_study.py            # rewrite the shipped study
     python tools/make_example_study.py --out DIR  # write it elsewhere
+    python tools/make_example_study.py --out DIR --regions-factor 4
+                                                  # every region 4 times (a bigger study
+                                                  # for bench/scaling.py; never shipped)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ SHIPPED = ROOT / "image_synth" / "data" / "example"
 sys.path.insert(0, str(ROOT))
 
 from tools.example_study.qual_gen import write_qual_part  # noqa: E402
+from tools.example_study.replicate import check_factor, replicate_drawings  # noqa: E402
 from tools.example_study.survey_gen import write_survey_part  # noqa: E402
 
 #: files authored by hand (not generated) and copied as they are
@@ -32,25 +36,44 @@ AUTHORED = {
 }
 
 
-def write_example_study(out: Path) -> None:
-    """Write the whole study into ``out`` (created; existing content replaced)."""
+def write_example_study(out: Path, *, regions_factor: int = 1) -> None:
+    """Write the whole study into ``out`` (created; existing content replaced).
+
+    ``regions_factor`` > 1: every region, with its respondents, interviews, meetings and
+    drawings, that many times (``tools/example_study/replicate.py``)."""
+    regions_factor = check_factor(regions_factor)
     out.mkdir(parents=True, exist_ok=True)
-    write_survey_part(out)
-    write_qual_part(out)
+    write_survey_part(out, regions_factor=regions_factor)
+    write_qual_part(out, regions_factor=regions_factor)
     for source, target in AUTHORED.items():
         (out / target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, out / target)
+        if regions_factor != 1 and target.parent.name == "drawings":
+            import yaml
+
+            data = yaml.safe_load(source.read_text(encoding="utf-8"))
+            text = yaml.safe_dump(replicate_drawings(data, regions_factor), sort_keys=False,
+                                  allow_unicode=True, width=100)
+            (out / target).write_bytes(text.encode("utf-8"))
+        else:
+            shutil.copyfile(source, out / target)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SHIPPED)
+    parser.add_argument("--regions-factor", type=int, default=1, metavar="N",
+                        help="write every region N times (new ids; default 1: the shipped "
+                             "example)")
     args = parser.parse_args(argv)
+    if args.regions_factor < 1:
+        parser.error(f"--regions-factor must be at least 1, got {args.regions_factor}")
+    if args.regions_factor != 1 and args.out.resolve() == SHIPPED.resolve():
+        parser.error("--regions-factor needs --out: the shipped example is the 1x study")
     # write beside the target and swap in only when complete
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=args.out.parent, prefix=".example-") as tmp:
         staged = Path(tmp) / "example"
-        write_example_study(staged)
+        write_example_study(staged, regions_factor=args.regions_factor)
         if args.out.exists():
             old = Path(tmp) / "old"
             args.out.rename(old)

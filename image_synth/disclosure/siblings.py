@@ -22,7 +22,7 @@ from .rules import suppress
 if TYPE_CHECKING:
     from ..study.load import Study
 
-__all__ = ["hidden_rows", "sibling_pattern", "protect_display", "SURVEY_VALUES", "PREVIOUS_VALUES",
+__all__ = ["hidden_rows", "sibling_pattern", "decide_sibling_pattern", "sibling_sizes", "protect_display", "SURVEY_VALUES", "PREVIOUS_VALUES",
            "RHO_VALUES"]
 
 SURVEY_VALUES = [C.N, C.MEAN, C.SD, C.CI_LOW, C.CI_HIGH, "share_top2", "mean_previous",
@@ -55,16 +55,21 @@ def sibling_pattern(study: "Study", wave: int, kind: str, parent: str | None
                     ) -> dict[str, set[str]]:
     """For every sibling of one partition (the regions of situation ``parent``, or the
     situations when ``kind == "situation"``): its joint-display rows hidden in ``wave``.
-    Computed once per study, wave and partition."""
+    Computed once per study, wave and partition; read from the batch's cache when the
+    runner decided it already (:mod:`image_synth.results.study_cache`)."""
+    from ..results import study_cache
     from ..results.memo import memo
 
-    return memo(study, ("sibling_pattern", wave, kind, parent),
-                lambda: _sibling_pattern(study, wave, kind, parent))
+    def make() -> dict[str, set[str]]:
+        cached = study_cache.sibling_pattern(study, int(wave), kind, parent)
+        return cached if cached is not None else decide_sibling_pattern(study, wave, kind,
+                                                                         parent)
+    return memo(study, ("sibling_pattern", int(wave), kind, parent), make)
 
 
-def _sibling_pattern(study: "Study", wave: int, kind: str, parent: str | None
-                     ) -> dict[str, set[str]]:
-    from ..integrate.joint import survey_row_stats
+def decide_sibling_pattern(study: "Study", wave: int, kind: str, parent: str | None
+                           ) -> dict[str, set[str]]:
+    """:func:`sibling_pattern` decided from the study (no cache)."""
     from ..integrate.rows import display_rows
 
     if kind == "region":
@@ -77,14 +82,49 @@ def _sibling_pattern(study: "Study", wave: int, kind: str, parent: str | None
     survey = study.survey[study.survey[C.WAVE] == wave]
     if survey.empty:
         return {}
-    sizes = []
-    for sibling in siblings:
-        stats = survey_row_stats(survey[survey[column] == sibling], study, rows)
-        sizes.append(stats[["row_id", C.N]].assign(group=sibling))
-    frame = pd.concat(sizes, ignore_index=True)
+    frame = sibling_sizes(survey[survey[column].isin(siblings)], study, rows,
+                          by=column, groups=siblings)
     marked = suppress(frame, min_n=study.min_n, n=C.N, values=[C.N], within=["row_id"])
     hidden = marked[marked[C.SUPPRESSED]]
     return {g: set(part["row_id"]) for g, part in hidden.groupby("group")}
+
+
+def sibling_sizes(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame, *, by: str,
+                  groups: list[str]) -> pd.DataFrame:
+    """The ``n`` of every display row for every group: columns ``row_id``, ``n`` and
+    ``group``, group by group in the order of ``groups``, the rows in display order.
+
+    The same numbers as :func:`~image_synth.integrate.joint.survey_row_stats` gives for
+    each group's respondents (a scale's score and an item's numeric answer are the
+    respondent's own, so they are computed once for all groups and counted per group).
+    """
+    from ..quant.numeric import numeric_items
+    from ..quant.scores import scale_scores
+
+    instrument = study.instrument
+    scales = [t for t, r in zip(rows["target"], rows["row_id"]) if r.startswith("scale:")]
+    items = [t for t, r in zip(rows["target"], rows["row_id"]) if r.startswith("item:")]
+    values = pd.DataFrame(index=survey.index)
+    if scales and len(survey):
+        values = values.join(scale_scores(survey, instrument=instrument, scales=scales)[scales])
+    if items and len(survey):
+        values = values.join(numeric_items(survey, instrument, items=items))
+    # valid numbers per group and target (a group without respondents counts 0)
+    valid = values.notna().astype(np.int64)
+    counts = (valid.groupby(survey[by].to_numpy()).sum() if len(survey)
+              else pd.DataFrame(columns=values.columns, dtype=np.int64))
+    counts = counts.reindex(groups, fill_value=0)
+    parts = []
+    for group in groups:
+        ns = []
+        for target, row_items in zip(rows["target"], rows["items"]):
+            counted = isinstance(target, str) and row_items and target in counts.columns
+            ns.append(int(counts.at[group, target]) if counted else 0)
+        parts.append(pd.DataFrame({"row_id": rows["row_id"].to_numpy(), C.N: ns,
+                                   "group": group}))
+    if not parts:
+        return pd.DataFrame(columns=["row_id", C.N, "group"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _state(primary: pd.Series, hidden: pd.Series) -> pd.Series:

@@ -282,10 +282,14 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
     cache = private / "cache"
     previous_cache = os.environ.get(CACHE_ENV)
     try:
-        # the disclosure decisions depend on the whole study: made once here per wave,
-        # read by every notebook of the batch (a notebook run alone makes the same ones)
+        # the disclosure decisions and the study-wide results (the sibling patterns of
+        # every partition) depend on the whole study: made once here per wave, read by
+        # every notebook of the batch (a notebook run alone makes the same ones itself)
+        from ..results.study_cache import precompute as precompute_study_wide
+
         for w in dict.fromkeys(w for w, _ in settings):
             precompute(loaded, w, cache)
+            precompute_study_wide(loaded, w, cache)
         os.environ[CACHE_ENV] = str(cache)
         text = nb_path.read_text(encoding="utf-8")
         tasks = [{"job": job, "notebook": {"name": nb_path.name, "text": text},
@@ -293,7 +297,8 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
                   "cache": {"variable": CACHE_ENV, "folder": str(cache)},
                   "warm": executor.warm, "lang": job.lang, "publish": publish,
                   "scrub": scrub, "timeout": timeout,
-                  "title": f"{cfg.name} · {job.label} · {job.wave}"} for job in jobs_list]
+                  "title": f"{cfg.name_in(job.lang)} · {job.label} · {job.wave}"}
+                 for job in jobs_list]
         outcomes = executor.run(
             tasks, lambda result: _keep(result, staging=staging, failed=private / "failed",
                                         scrub=scrub), progress=progress)

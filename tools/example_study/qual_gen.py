@@ -1491,13 +1491,21 @@ SYNTHETIC_NOTE = ("# SYNTHETIC DATA, written for the image_synth example study b
                   "and quote is invented. Do not edit by hand; regenerate.\n")
 
 
-def write_qual_part(out_dir: Path) -> list[Path]:
+def write_qual_part(out_dir: Path, *, regions_factor: int = 1) -> list[Path]:
     """Write the qualitative files of the example study into ``out_dir``.
 
-    Returns the paths written. Re-running gives byte-identical files.
+    ``regions_factor`` > 1 repeats every region's sources and coded documents for the
+    region's copies (``replicate.py``). Returns the paths written. Re-running gives
+    byte-identical files.
     """
     out_dir = Path(out_dir)
     data = build()
+    if regions_factor != 1:
+        from .replicate import replicate_documents, replicate_sources
+
+        data = {**data, "sources": replicate_sources(data["sources"], regions_factor),
+                **{key: replicate_documents(data[key], regions_factor)
+                   for key in ("docs_2022", "docs_2023", "others")}}
     written: list[Path] = []
 
     def emit(rel: str, text: str) -> None:

@@ -830,16 +830,23 @@ def instrument_yaml() -> str:
     return "\n".join(out) + "\n"
 
 
-def study_yaml() -> str:
-    """The study file as text."""
+def study_yaml(regions_factor: int = 1) -> str:
+    """The study file as text (``regions_factor``: each region and its copies, see
+    ``replicate.py``)."""
     flow = _flow
 
     regions: dict[str, dict] = {}
     for situation, region, sector, _, _ in RESPONDENTS:
-        entry = regions.setdefault(region, {"id": region, "situation": situation,
-                                            "sectors": []})
-        if sector not in entry["sectors"]:
-            entry["sectors"].append(sector)
+        copies = [region]
+        if regions_factor != 1:
+            from .replicate import copy_ids
+
+            copies = copy_ids(region, regions_factor)
+        for copy in copies:
+            entry = regions.setdefault(copy, {"id": copy, "situation": situation,
+                                              "sectors": []})
+            if sector not in entry["sectors"]:
+                entry["sectors"].append(sector)
     out = [
         "# The embedded example study: synthetic data calibrated to the published figures of",
         "# the IMAGE report (second measurement, 2023). Written by tools/example_study/",
@@ -1524,19 +1531,26 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.write_bytes(buffer.getvalue().encode("cp1252"))
 
 
-def write_survey_part(out_dir: Path) -> list[Path]:
+def write_survey_part(out_dir: Path, *, regions_factor: int = 1) -> list[Path]:
     """Write study.yaml, instrument.yaml, tables.yaml and the survey waves into ``out_dir``.
 
-    Returns the paths written. Deterministic: the same files, byte for byte, every run.
+    ``regions_factor`` > 1 writes every region that many times (``replicate.py``; the
+    published tables are then no longer those of the report). Returns the paths written.
+    Deterministic: the same files, byte for byte, every run.
     """
     out_dir = Path(out_dir)
     (out_dir / "survey").mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in (("study.yaml", study_yaml()), ("instrument.yaml", instrument_yaml()),
+    for name, text in (("study.yaml", study_yaml(regions_factor)),
+                       ("instrument.yaml", instrument_yaml()),
                        ("tables.yaml", TABLES_YAML)):
         (out_dir / name).write_bytes(text.encode("utf-8"))
         written.append(out_dir / name)
     for year, frame in build_survey().items():
+        if regions_factor != 1:
+            from .replicate import replicate_survey
+
+            frame = replicate_survey(frame, regions_factor)
         sav = out_dir / "survey" / f"survey_{year}.sav"
         csv = out_dir / "survey" / f"survey_{year}.csv"
         write_sav(frame, sav, year)
