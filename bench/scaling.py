@@ -15,12 +15,6 @@ The plan is decided once per size and kept (``--cache``, default a folder under 
 system's temporary folder, keyed by the inputs' hashes like the runner's): deciding it is
 study-wide work, not part of a page, and takes minutes at 8x.
 
-Known limit (reported, not hidden): at 2x and more, ``disclosure/plan.py`` cannot protect
-some answer tables together with their link to the response table (``AnalysisError:
-cell ... cannot be protected``), so no page of the bigger studies could be made. For
-timing only, this benchmark then decides such a table without the link and says so; the
-pages' cost does not depend on which cells the plan hides.
-
 Run from the project folder::
 
     python bench/scaling.py [--factors 1 4 8] [--repeat 3] [--regions C K]
@@ -40,30 +34,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "tools" / "make_example_study.py"
 TARGET = 1.15
-
-#: tables the plan decided without their response-table link (see the module docstring)
-UNLINKED: list[str] = []
-
-
-def _allow_unlinked() -> None:
-    """Let the plan decide a table it cannot protect with its link, without the link
-    (counted in :data:`UNLINKED`; for timing only)."""
-    from image_synth.disclosure import plan as plan_module
-    from image_synth.errors import AnalysisError
-
-    original = plan_module._pattern
-
-    def pattern(counts, constraints, *, min_n, linked=None, extra=None):
-        try:
-            return original(counts, constraints, min_n=min_n, linked=linked, extra=extra)
-        except AnalysisError as error:
-            if linked is None:
-                raise
-            UNLINKED.append(str(error))
-            return original(counts, constraints, min_n=min_n, linked=None, extra=extra)
-
-    plan_module._pattern = pattern
-
 
 def write_study(factor: int, folder: Path) -> Path:
     out = folder / f"example-x{factor}"
@@ -121,36 +91,29 @@ def main() -> None:
 
     from image_synth.disclosure.plan import CACHE_ENV
 
-    _allow_unlinked()
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} CPUs; cache {args.cache}; pages of regions "
           f"{', '.join(args.regions)}, median of {args.repeat}")
     rows = {}
     for factor in sorted(args.factors):
         study = write_study(factor, args.cache)
-        before = len(UNLINKED)
         n_regions, wave, seconds = prepare(study, args.cache / "cache")
         os.environ[CACHE_ENV] = str(args.cache / "cache")
         page(study, args.regions[0], wave)  # imports and first-call costs out of the way
         times = [page(study, region, wave) for _ in range(args.repeat)
                  for region in args.regions]
-        rows[factor] = (n_regions, statistics.median(times), min(times), seconds,
-                        len(UNLINKED) - before)
+        rows[factor] = (n_regions, statistics.median(times), min(times), seconds)
         print(f"  {factor}x: {n_regions} regions, once per batch {seconds:6.1f} s, "
               f"page median {rows[factor][1]:.2f} s", flush=True)
     base = rows[1][1]
     print(f"\n{'size':>5} {'regions':>8} {'per supplement':>15} {'min':>7} {'ratio to 1x':>12}")
-    for factor, (n_regions, median, least, _, _) in rows.items():
+    for factor, (n_regions, median, least, _) in rows.items():
         print(f"{factor:>4}x {n_regions:>8} {median:>13.2f} s {least:>5.2f} s "
               f"{median / base:>11.2f}x")
     worst = max(rows)
     ratio = rows[worst][1] / base
     print(f"{worst}x vs 1x: {ratio:.2f}x (target <= {TARGET}x: "
           f"{'met' if ratio <= TARGET else 'MISSED'})")
-    if UNLINKED:
-        print(f"note: {len(UNLINKED)} answer tables could not be protected with their "
-              "response-table link (disclosure/plan.py) and were decided without it, for "
-              f"timing only; first: {UNLINKED[0]}")
 
 
 if __name__ == "__main__":
