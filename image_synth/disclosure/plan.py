@@ -194,6 +194,7 @@ class Plan:
         self.hierarchy: Hierarchy = hierarchy(study)
         self.survey = study.survey[study.survey[C.WAVE] == self.wave]
         self._tables: dict[tuple, TablePlan] = {}
+        self._settling = False  # inside settle(): the tables it decides do not settle again
         nodes = self.hierarchy.nodes()
         self._nodes = nodes
         situations = self.hierarchy.situations
@@ -484,17 +485,32 @@ class Plan:
 
     def settle(self) -> None:
         """Decide every answer table of the wave, in one fixed order (blocks and tables
-        as the instrument lists them), then every published mean: an answer table may hide
-        more of the response table, so a page gets the same decisions whichever it asks
-        for first."""
-        if ("settled",) in self._tables:
+        as the instrument lists them), then every published mean, so that a page gets the
+        same decisions whichever it asks for first.
+
+        An answer table may need more of the response table hidden (see
+        :meth:`_item_plan`); a table decided before that saw less of it hidden and may
+        show, as its n, what the response table now hides. So when a pass hid more of the
+        response table, every answer table is decided again against it, until a pass
+        hides nothing more (hidden cells are only ever added: it ends)."""
+        if ("settled",) in self._tables or self._settling:
             return
-        self._tables[("settled",)] = True  # type: ignore[assignment]
-        for block in dict.fromkeys(i.block for i in self.study.instrument.items):
-            for items in self.tables(block).values():
-                self._answers(items)
-        self._response_table(self._status_id())
-        self.mean_digits("")
+        self._settling = True
+        try:
+            status = self._status_id()
+            while True:
+                hidden = dict(self._response_table(status).states)
+                for key in [k for k in self._tables if k[0] == "answers"]:
+                    del self._tables[key]
+                for block in dict.fromkeys(i.block for i in self.study.instrument.items):
+                    for items in self.tables(block).values():
+                        self._answers(items)
+                if self._response_table(status).states == hidden:
+                    break
+            self.mean_digits("")
+            self._tables[("settled",)] = True  # type: ignore[assignment]
+        finally:
+            self._settling = False
 
     def response(self, item: str | None) -> TablePlan:
         """The response table: respondents per node (sectors included) and, when the
@@ -603,8 +619,8 @@ def plan(study: "Study", wave: int) -> Plan:
         if cached is not None and cached.is_file():
             try:
                 made._tables = _from_json(cached.read_text(encoding="utf-8"))
-            except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
-                made._tables = {}  # damaged or of another layout: decided again, not trusted
+            except Exception:  # noqa: BLE001 - damaged or another layout: decided again
+                made._tables = {}
         return made
 
     return memo(study, ("plan", int(wave)), make)
@@ -684,7 +700,7 @@ def _from_json(text: str) -> dict:
     def table(d: dict) -> TablePlan:
         return TablePlan(Design(tuple(tuple(c) for c in d["design"]), bool(d["collapsed"])),
                          {node(n): [int(v) for v in row] for n, row in d["counts"]},
-                         {(node(n), int(j)): str(state) for n, j, state in d["states"]})
+                         {(node(n), int(j)): _state(state) for n, j, state in d["states"]})
 
     tables: dict = {}
     for entry in data["tables"]:
@@ -701,7 +717,15 @@ def _from_json(text: str) -> dict:
             tables[("settled",)] = True
         else:
             raise ValueError(f"a plan cache with a table of unknown kind {kind!r}")
+    if ("settled",) not in tables:
+        raise ValueError("a plan cache that was not settled")
     return tables
+
+
+def _state(value) -> str:
+    if value not in ("primary", "complementary"):
+        raise ValueError(f"a hidden cell's state in a plan cache is {value!r}")
+    return value
 
 
 def precompute(study: "Study", wave: int, folder) -> None:

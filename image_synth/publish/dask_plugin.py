@@ -50,6 +50,15 @@ class KernelPlugin(WorkerPlugin):
                                                          self.warm)
 
     async def teardown(self, worker: Any) -> None:
-        from .engine import shutdown_kernels
+        # also when another run registers its plugin (dask removes the one of the same
+        # name first): wait for the notebook running in the kernel, never kill it midway;
+        # the next notebook starts a kernel again (engine.warm_kernel)
+        await asyncio.to_thread(_shutdown_between_notebooks)
 
-        await asyncio.to_thread(shutdown_kernels)
+
+def _shutdown_between_notebooks() -> None:
+    from .engine import shutdown_kernels
+    from .workers import ONE_NOTEBOOK
+
+    with ONE_NOTEBOOK:
+        shutdown_kernels()

@@ -287,10 +287,11 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
         # every notebook of the batch (a notebook run alone makes the same ones itself)
         from ..results.study_cache import precompute as precompute_study_wide
 
-        for w in dict.fromkeys(w for w, _ in settings):
+        os.environ[CACHE_ENV] = str(cache)  # this run's cache, not one the user named
+        waves = sorted(dict.fromkeys(w for w, _ in settings))
+        for w in waves:
             precompute(loaded, w, cache)
-            precompute_study_wide(loaded, w, cache)
-        os.environ[CACHE_ENV] = str(cache)
+        precompute_study_wide(loaded, waves[-1], cache)  # that wave and every earlier one
         text = nb_path.read_text(encoding="utf-8")
         tasks = [{"job": job, "notebook": {"name": nb_path.name, "text": text},
                   "scratch": str(staging) if executor.shares_files else None,

@@ -178,6 +178,19 @@ def test_phone_page_does_not_pan_sideways(open_page, lang, name, markup):
 
 @cases
 @markups
+def test_a_scrolling_tables_caption_is_read_without_scrolling(open_page, lang, name, markup):
+    # the caption is the table's first line: on a phone it wraps inside the box, not
+    # across the width of the table behind the sideways scroll
+    page = open_page(lang, name, PHONE, markup)
+    out = page.evaluate(r"""() => [...document.querySelectorAll('main caption')]
+      .filter(c => c.getBoundingClientRect().width > 0)
+      .map(c => [c.textContent.trim().slice(0, 40), Math.round(c.getBoundingClientRect().right)])
+      .filter(([, right]) => right > window.innerWidth + 1)""")
+    assert out == []
+
+
+@cases
+@markups
 def test_first_column_of_a_scrolling_table_stays_put(open_page, lang, name, markup):
     page = open_page(lang, name, PHONE, markup)
     moved = page.evaluate(r"""() => {
