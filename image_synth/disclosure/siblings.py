@@ -98,17 +98,9 @@ def sibling_sizes(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame, *, b
     each group's respondents (a scale's score and an item's numeric answer are the
     respondent's own, so they are computed once for all groups and counted per group).
     """
-    from ..quant.numeric import numeric_items
-    from ..quant.scores import scale_scores
+    from ..integrate.joint import row_values
 
-    instrument = study.instrument
-    scales = [t for t, r in zip(rows["target"], rows["row_id"]) if r.startswith("scale:")]
-    items = [t for t, r in zip(rows["target"], rows["row_id"]) if r.startswith("item:")]
-    values = pd.DataFrame(index=survey.index)
-    if scales and len(survey):
-        values = values.join(scale_scores(survey, instrument=instrument, scales=scales)[scales])
-    if items and len(survey):
-        values = values.join(numeric_items(survey, instrument, items=items))
+    values = row_values(survey, study, rows)
     # valid numbers per group and target (a group without respondents counts 0)
     valid = values.notna().astype(np.int64)
     counts = (valid.groupby(survey[by].to_numpy()).sum() if len(survey)

@@ -81,15 +81,12 @@ def _survey_of_wave(survey: pd.DataFrame, wave: int) -> pd.DataFrame:
     return survey[keep]
 
 
-def survey_row_stats(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame,
-                     *, level: float = 0.95) -> pd.DataFrame:
-    """Survey evidence per display row: ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high``,
-    ``share_top2`` (score in the top two points), ``scale_min``, ``scale_max``.
-
-    Scale rows use scale scores (mean of the items after reverse keying, with the scale's
-    minimum of answered items); item rows use the item, "don't know" excluded.
-    """
-    from ..quant.numeric import item_range, numeric_items
+def row_values(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame) -> pd.DataFrame:
+    """Each respondent's number for every display row's target (one column per target):
+    the scale score for ``scale:`` rows, the item's numeric answer for ``item:`` rows
+    ("don't know" and missing are NaN). What :func:`survey_row_stats` summarises and
+    :func:`image_synth.disclosure.siblings.sibling_sizes` counts."""
+    from ..quant.numeric import numeric_items
     from ..quant.scores import scale_scores
 
     instrument = study.instrument
@@ -100,6 +97,21 @@ def survey_row_stats(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame,
         values = values.join(scale_scores(survey, instrument=instrument, scales=scales)[scales])
     if items and len(survey):
         values = values.join(numeric_items(survey, instrument, items=items))
+    return values
+
+
+def survey_row_stats(survey: pd.DataFrame, study: "Study", rows: pd.DataFrame,
+                     *, level: float = 0.95) -> pd.DataFrame:
+    """Survey evidence per display row: ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high``,
+    ``share_top2`` (score in the top two points), ``scale_min``, ``scale_max``.
+
+    Scale rows use scale scores (mean of the items after reverse keying, with the scale's
+    minimum of answered items); item rows use the item, "don't know" excluded.
+    """
+    from ..quant.numeric import item_range
+
+    instrument = study.instrument
+    values = row_values(survey, study, rows)
     numbers = {}   # per target its numbers, missing ones left out
     for target in values.columns:
         column = values[target].to_numpy(dtype=float)
