@@ -28,6 +28,7 @@ an item's number asked is the response table's count of those its rule selects â
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
@@ -511,6 +512,22 @@ class Plan:
             self._tables[("settled",)] = True  # type: ignore[assignment]
         finally:
             self._settling = False
+        self._store()
+
+    def _store(self) -> None:
+        """Keep the settled plan in the cache folder (``IMAGE_SYNTH_CACHE``) when one is
+        named and holds none yet, for the other processes and notebooks that need it; a
+        folder that cannot be written is passed over (the cache is only a shortcut)."""
+        from ..atomic import write_atomic
+
+        target = _cache_file(self.study, self.wave)
+        if target is None or target.is_file():
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, _to_json(self._tables))
+        except OSError:
+            pass
 
     def response(self, item: str | None) -> TablePlan:
         """The response table: respondents per node (sectors included) and, when the
@@ -631,17 +648,35 @@ CACHE_SCHEMA = 1
 
 
 def cache_key(study: "Study", wave: int) -> str:
-    """What a plan depends on: the package version, every input file's hash, the wave and
-    the study's k (a changed input gives another key)."""
+    """What a plan depends on: the package (its version and the hash of its own code),
+    every input file's hash, the wave and the study's k (a changed input, or changed
+    code at the same version, gives another key)."""
     import hashlib
     import json
 
     from .. import __version__
     from ..study.fingerprint import input_hashes
 
-    text = json.dumps({"version": __version__, "inputs": input_hashes(study),
-                       "wave": int(wave), "min_n": study.min_n}, sort_keys=True)
+    text = json.dumps({"version": __version__, "code": _code_hash(),
+                       "inputs": input_hashes(study), "wave": int(wave),
+                       "min_n": study.min_n}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """sha256 over the package's Python files: decisions made by other code are never
+    read back from a kept cache."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _cache_file(study: "Study", wave: int):
