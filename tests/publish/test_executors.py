@@ -165,11 +165,15 @@ def test_a_killed_dask_worker_has_its_scope_retried_or_failed_never_half_written
                cwd=tmp_path, timeout=900)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "2 of 3 supplements" in proc.stdout
     lines = [line.strip() for line in proc.stderr.splitlines()]
     assert "region A: a dask worker died running it (each time it was tried)" in lines, \
         proc.stderr
-    # B killed its worker once and was run again elsewhere: the same page as ever
+    # B killed its worker once and was run again: the same page as ever. Under load its
+    # second try may land on a worker that A's try kills a moment later (the scheduler
+    # still lists a dead worker for a while): then B is reported failed and keeps its
+    # earlier page, which is the same page too. Either way, never half-written.
+    b_failed = "region B: a dask worker died running it (each time it was tried)" in lines
+    assert f"{1 if b_failed else 2} of 3 supplements" in proc.stdout
     assert (out / "region-B.html").read_bytes() == (good / "region-B.html").read_bytes()
     assert (out / "national.html").read_bytes() == (good / "national.html").read_bytes()
     # A killed its worker each time (tried twice): the earlier page stays as it was
@@ -177,7 +181,8 @@ def test_a_killed_dask_worker_has_its_scope_retried_or_failed_never_half_written
     kills = sorted(p.name[0] for p in marks.iterdir())
     assert kills == ["A"] * (ALLOWED_FAILURES + 1) + ["B"], kills
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert [f["file"] for f in manifest["run"]["failed"]] == ["region-A.html"]
+    assert [f["file"] for f in manifest["run"]["failed"]] == (
+        ["region-A.html", "region-B.html"] if b_failed else ["region-A.html"])
     entries = {e["file"]: e for e in manifest["supplements"]}
     assert entries["region-B.html"]["sha256"] == hashlib.sha256(
         (good / "region-B.html").read_bytes()).hexdigest()
