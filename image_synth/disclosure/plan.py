@@ -771,7 +771,10 @@ def precompute(study: "Study", wave: int, folder) -> None:
     from ..atomic import write_atomic
 
     made = plan(study, wave)
-    made.settle()
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / f"plan-{cache_key(study, wave)}.json", _to_json(made._tables))
+    made.settle()  # kept in the cache folder already when IMAGE_SYNTH_CACHE names this one
+    target = Path(folder) / f"plan-{cache_key(study, wave)}.json"
+    try:
+        _from_json(target.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - absent or damaged: written (again)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, _to_json(made._tables))
