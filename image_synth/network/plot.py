@@ -346,6 +346,10 @@ def _draw_ties(ax: Axes, drawing: Drawing, pos: dict[str, np.ndarray], scale: fl
             ax.add_patch(patch)
 
 
+#: characters per line of a legend entry of the small multiples
+_LEGEND_WRAP = 28
+
+
 def _legend_handles(drawings: list[Drawing], lang: str) -> list[Line2D]:
     handles = []
     first = drawings[0]
@@ -561,10 +565,17 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
     ncols = max(1, min(int(ncols), len(items)))
     nrows = math.ceil(len(items) / ncols)
     handles = _legend_handles(items, lang) if legend else []
-    # about three legend entries fit in the width of one panel
-    legend_cols = max(1, min(len(handles), 6, 2 * ncols))
+    for handle in handles:   # a long label on two lines rather than past the edge
+        handle.set_label(textwrap.fill(handle.get_label(), _LEGEND_WRAP))
+    # as many columns as the widest entry allows in the figure's width (8 pt text is
+    # about 0.065 in a character, the marker and gaps about 0.6 in)
+    widest = max((len(line) for h in handles for line in h.get_label().splitlines()),
+                 default=0)
+    fit = int(panel_size * ncols // (0.6 + 0.065 * widest)) if handles else 1
+    legend_cols = max(1, min(len(handles), 6, fit))
     legend_rows = math.ceil(len(handles) / legend_cols) if handles else 0
-    legend_h = 0.4 + 0.2 * legend_rows if legend else 0.0
+    lines = max((h.get_label().count("\n") + 1 for h in handles), default=1)
+    legend_h = 0.4 + 0.2 * (legend_rows + lines - 1) if legend else 0.0
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(panel_size * ncols, panel_size * nrows + legend_h))
     places = places or {}
