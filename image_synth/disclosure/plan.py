@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from ..study.load import Study
 
 __all__ = ["Plan", "Design", "TablePlan", "plan", "precompute", "cache_key", "collapse_groups",
-           "MAX_HIDDEN_SHARE", "CACHE_ENV"]
+           "MAX_HIDDEN_SHARE", "CACHE_ENV", "cache_folder"]
 
 #: A table that would hide more than this share of its cells is redesigned first.
 MAX_HIDDEN_SHARE = 0.25
@@ -524,7 +524,7 @@ class Plan:
         if target is None or target.is_file():
             return
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_atomic(target, _to_json(self._tables))
         except OSError:
             pass
@@ -621,8 +621,29 @@ def _hidden_share(tables) -> float:
 
 
 #: Environment variable naming a folder where plans are kept between processes (the batch
-#: runner sets it to ``<out>.private/cache``); a notebook run alone computes its own.
+#: runner sets it to ``<out>.private/cache``); ``off`` keeps none (:func:`cache_folder`).
 CACHE_ENV = "IMAGE_SYNTH_CACHE"
+
+
+def cache_folder():
+    """Where decisions are kept between processes, or ``None``.
+
+    The folder :data:`CACHE_ENV` names (the batch runner names its
+    ``<out>.private/cache``); unset, the user's cache folder (``$XDG_CACHE_HOME``, else
+    ``~/.cache``, then ``image_synth``), so that a notebook opened again, or another
+    notebook of the same study, reads the decisions instead of making them again (a
+    minute or more for a study the size of the example); ``off`` or empty: none. The
+    files hold the study's counts per group, small ones included: they are written
+    readable by their owner only, like the study's own data.
+    """
+    import os
+    from pathlib import Path
+
+    value = os.environ.get(CACHE_ENV)
+    if value is not None:
+        return None if value.strip().lower() in ("", "off") else Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "image_synth"
 
 
 def plan(study: "Study", wave: int) -> Plan:
@@ -665,28 +686,29 @@ def cache_key(study: "Study", wave: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _code_hash() -> str:
-    """sha256 over the package's Python files: decisions made by other code are never
-    read back from a kept cache."""
+    """sha256 over the package's Python files below the rendering: decisions made by
+    other code are never read back from a kept cache. The layers above the results
+    (render, publish, views, the command line) only read the decisions, so a change
+    there keeps the cache."""
     import hashlib
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
+    above = {"render", "publish", "views", "cli.py", "__main__.py"}
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
-        if "__pycache__" not in path.parts:
+        parts = path.relative_to(root).parts
+        if "__pycache__" not in parts and parts[0] not in above:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def _cache_file(study: "Study", wave: int):
-    import os
-    from pathlib import Path
-
-    folder = os.environ.get(CACHE_ENV)
-    if not folder:
+    folder = cache_folder()
+    if folder is None:
         return None
-    return Path(folder) / f"plan-{cache_key(study, wave)}.json"
+    return folder / f"plan-{cache_key(study, wave)}.json"
 
 
 def _to_json(tables: dict) -> str:

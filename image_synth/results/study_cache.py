@@ -57,12 +57,11 @@ def _key(study: "Study", wave: int) -> str:
 
 def cache_file(study: "Study", wave: int, folder: str | os.PathLike | None = None
                ) -> Path | None:
-    """The cache file of ``study`` and ``wave`` in ``folder`` (default: the folder the
-    batch names in :data:`~image_synth.disclosure.plan.CACHE_ENV`; ``None`` without
-    one)."""
-    from ..disclosure.plan import CACHE_ENV
+    """The cache file of ``study`` and ``wave`` in ``folder`` (default: the plan's,
+    :func:`~image_synth.disclosure.plan.cache_folder`; ``None`` without one)."""
+    from ..disclosure.plan import cache_folder
 
-    folder = folder if folder is not None else os.environ.get(CACHE_ENV)
+    folder = folder if folder is not None else cache_folder()
     if not folder:
         return None
     return Path(folder) / f"study-{_key(study, wave)}.json"

@@ -22,7 +22,7 @@ def _page(study_dir) -> str:
 def test_a_page_is_the_same_with_and_without_the_cache(tmp_path, monkeypatch):
     study_dir = tmp_path / "mini"
     shutil.copytree(MINI, study_dir)
-    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv(CACHE_ENV, "off")
     without = _page(study_dir)
     cache = tmp_path / "cache"
     precompute(image_synth.load_study(study_dir), 2023, cache)
@@ -32,6 +32,23 @@ def test_a_page_is_the_same_with_and_without_the_cache(tmp_path, monkeypatch):
     study = image_synth.load_study(study_dir)
     assert plan(study, 2023)._tables            # read from the cache, not decided again
     assert _page(study_dir) == without
+
+
+def test_a_notebook_run_alone_keeps_its_decisions_in_the_users_cache(tmp_path, monkeypatch):
+    # no folder named: the user's cache folder, so the next notebook of the study reads
+    # the decisions instead of making them again; readable by the owner only
+    study_dir = tmp_path / "mini"
+    shutil.copytree(MINI, study_dir)
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    plan(image_synth.load_study(study_dir), 2023).settle()
+    (kept,) = (tmp_path / "xdg" / "image_synth").glob("plan-*.json")
+    assert kept.stat().st_mode & 0o077 == 0
+    assert (tmp_path / "xdg" / "image_synth").stat().st_mode & 0o077 == 0
+    again = plan(image_synth.load_study(study_dir), 2023)
+    assert again._tables                        # read back, not decided again
+    monkeypatch.setenv(CACHE_ENV, "off")
+    assert not plan(image_synth.load_study(study_dir), 2023)._tables
 
 
 def test_a_changed_input_file_changes_the_key(tmp_path):
@@ -50,7 +67,7 @@ def test_a_changed_input_file_changes_the_key(tmp_path):
 def test_a_damaged_cache_is_decided_again_not_trusted(tmp_path, monkeypatch):
     study_dir = tmp_path / "mini"
     shutil.copytree(MINI, study_dir)
-    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv(CACHE_ENV, "off")
     without = _page(study_dir)
     cache = tmp_path / "cache"
     precompute(image_synth.load_study(study_dir), 2023, cache)

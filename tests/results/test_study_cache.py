@@ -46,7 +46,7 @@ def test_the_mini_study_has_a_sibling_pattern_to_cache(mini_study):
 def test_a_page_is_the_same_with_and_without_the_cache(cached, monkeypatch):
     mini_study, _ = cached
     with_cache = {r: _page(mini_study, r) for r in ("A", "B", "G")}
-    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv(CACHE_ENV, "off")
     without = {r: _page(mini_study, r) for r in ("A", "B", "G")}
     assert with_cache == without
 
@@ -108,7 +108,7 @@ def test_a_page_with_a_damaged_cache_is_the_page_without(cached, monkeypatch):
     path = _file_of_wave(files)
     path.write_text(path.read_text()[:100], encoding="utf-8")
     damaged_page = _page(mini_study)
-    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv(CACHE_ENV, "off")
     assert damaged_page == _page(mini_study)
 
 
