@@ -52,6 +52,7 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
     from markupsafe import Markup
 
     from .. import __version__
+    from ..render.common import level_heading
     from ..render.words import word
     from .html import CSS, page
 
@@ -103,6 +104,10 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
                  for r in cfg.regions],
         region_head=(cfg.level_name("region", lang) or "").capitalize()
         or word("index_region", lang),
+        situation_head=(cfg.level_name("situation", lang) or "").capitalize()
+        or word("index_situation", lang),
+        situations_heading=level_heading(study, "situation", lang, "index_situations"),
+        regions_heading=level_heading(study, "region", lang, "index_regions"),
         others=others, version=__version__, manifest=MANIFEST)
     return page(text, lang=lang, scrub=scrub)
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Iterable
 
 from .labels import hidden_cell, integer, number, percent
 from .table import Cell
-from .words import word
+from .words import catalogue, placeholders, word
 
 if TYPE_CHECKING:
     from ..study.load import Study
 
 __all__ = ["item_label", "scale_label", "code_label", "region_label", "region_named",
-           "level_word", "situation_label",
+           "level_word", "level_heading", "respondent_word", "study_word", "situation_label",
            "sector_label", "node_label", "count_cell", "stat_cell", "hidden_notes",
            "answer_label", "column_label"]
 
@@ -52,6 +52,32 @@ def region_named(study: "Study", region: str, lang: str) -> str:
 def level_word(study: "Study", level: str, lang: str) -> str:
     """What the study calls ``level`` (region, situation, sector), else the package's word."""
     return study.config.level_name(level, lang) or word(f"level_{level}", lang)
+
+
+def level_heading(study: "Study", level: str, lang: str, default: str) -> str:
+    """A heading over the groups of ``level``: the study's plural (``Gemeenten``); for a
+    level the study renamed without its plural, ``Per gemeente``; else the package's
+    word ``default`` (a catalogue key, ``Samenwerkingssituaties``)."""
+    config = study.config
+    plural = config.level_name(level, lang, plural=True)
+    if plural:
+        return plural[:1].upper() + plural[1:]
+    singular = config.level_name(level, lang)
+    return word("per_level", lang, level=singular) if singular else word(default, lang)
+
+
+def respondent_word(study: "Study", lang: str) -> str:
+    """What the study calls its respondents, plural (``scholen``), else the package's
+    ``respondenten``."""
+    own = study.config.respondents
+    return own.get(lang) if own is not None else word("respondents", lang)
+
+
+def study_word(study: "Study", key: str, lang: str, **fmt) -> str:
+    """:func:`word` with the study's own nouns filled in: ``{respondents}``."""
+    if "respondents" in placeholders(catalogue(lang)[key]) and "respondents" not in fmt:
+        fmt["respondents"] = respondent_word(study, lang)
+    return word(key, lang, **fmt)
 
 
 def situation_label(study: "Study", situation: str, lang: str) -> str:

@@ -22,6 +22,7 @@ from .common import (
     region_named,
     situation_label,
     stat_cell,
+    study_word,
 )
 from .labels import hidden_cell, integer, number, percent
 from .table import Cell, Row, Table
@@ -275,7 +276,7 @@ def joint_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     level = level_word(results.study, "situation", lang)
     ax.set_title(word("heatmap_title", lang, level=level), fontsize=11)
     fig.tight_layout()
-    set_alt_text(fig, word("heatmap_alt", lang, k=k, lo=number(lo, lang, 0),
+    set_alt_text(fig, study_word(results.study, "heatmap_alt", lang, k=k, lo=number(lo, lang, 0),
                            hi=number(hi, lang, 0), level=level))
     return fig
 
@@ -477,13 +478,13 @@ def evidence_heatmap(results: "ScopeResults", lang: str) -> "Figure | None":
     fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(matrix) + 1.8), layout="constrained")
     sns.heatmap(matrix.astype(float), cmap="Blues", vmin=0, vmax=1, linewidths=0.3,
                 linecolor="white", ax=ax, xticklabels=True, yticklabels=True,
-                cbar_kws={"label": word("evidence_colour", lang)})
+                cbar_kws={"label": study_word(results.study, "evidence_colour", lang)})
     _colour_bar_numbers(ax, lambda v: percent(v, lang))
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelsize=8)
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
-    set_alt_text(fig, word("evidence_alt", lang))
+    set_alt_text(fig, study_word(results.study, "evidence_alt", lang))
     return fig
 
 

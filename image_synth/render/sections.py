@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..options import LANGUAGES, check_option
+from .common import study_word
 from .figures import FigureOutput, likert_bars
 from .table import Table, page_style
 from .words import word
@@ -103,7 +104,8 @@ def _p(text: str, cls: str = "") -> str:
 def _section(results: "ScopeResults", name: str, lang: str, parts: list,
              heading: str | None = None) -> Section:
     check_option("lang", lang, LANGUAGES)
-    section = Section(name, heading or word(f"section_{name}", lang), [p for p in parts if p])
+    section = Section(name, heading or study_word(results.study, f"section_{name}", lang),
+                      [p for p in parts if p])
     for table in section.tables:
         results.record_shown(table.id, table.hidden())
     return section
@@ -159,7 +161,8 @@ def response(results: "ScopeResults", *, lang: str = "nl") -> Section:
 def situations(results: "ScopeResults", *, lang: str = "nl") -> Section:
     """The collaboration situation(s) of the scope, with their regions and sectors (in a
     study without situations: one sentence saying so, and the regions)."""
-    from .common import level_word, region_label, region_named, sector_label, situation_label
+    from .common import (level_heading, level_word, region_label, region_named,
+                         sector_label, situation_label)
     from ..results.scope import hierarchy
 
     study = results.study
@@ -180,8 +183,8 @@ def situations(results: "ScopeResults", *, lang: str = "nl") -> Section:
             parts.append(_p(f"{word('sectors_label', lang)}: {names}"))
         return _section(results, "situations", lang, parts, word("section_grouping", lang))
     level = level_word(study, "situation", lang)
-    heading = word("section_situations", lang) if scope.kind == "national" else \
-        level[:1].upper() + level[1:]
+    heading = level_heading(study, "situation", lang, "section_situations") \
+        if scope.kind == "national" else level[:1].upper() + level[1:]
     if scope.kind == "region":
         region = study.config.region(scope.value)
         named = region_named(study, region.id, lang)
@@ -218,11 +221,11 @@ def _distribution_parts(results: "ScopeResults", items: list[str], lang: str, *,
                       column_labels=numeric, non_numeric_labels=other, lang=lang,
                       min_n=results.min_n, title=title)
     if fig is None:
-        return [table, _p(word("chart_nothing_to_draw", lang, k=results.min_n), "isx-note")]
+        return [table, _p(study_word(results.study, "chart_nothing_to_draw", lang, k=results.min_n), "isx-note")]
     totals = dist[dist["column"] == 0]
     ns = sorted({int(n) for n, h in zip(totals["count"], totals["hidden"]) if not h})
     n_text = (str(ns[0]) if len(ns) == 1 else f"{ns[0]}–{ns[-1]}") if ns else "–"
-    caption = word("likert_caption", lang, n=n_text, k=results.min_n)
+    caption = study_word(results.study, "likert_caption", lang, n=n_text, k=results.min_n)
     return [table, FigureOutput(fig, caption=caption)]
 
 
@@ -236,7 +239,7 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
     table = reliability_table(results, lang)
     if table is not None:
         parts += [_h3("mechanisms-reliability", word("reliability_heading", lang)), table,
-                  _p(word("two_means_note", lang), "isx-note")]
+                  _p(study_word(results.study, "two_means_note", lang), "isx-note")]
     change = wave_change_table(results, lang)
     if change is not None:
         parts += [_h3("mechanisms-change", word("wave_change_heading", lang)), change]
@@ -347,8 +350,8 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
             from .labels import number
 
             lo, hi = heatmap_range(results)
-            parts.append(FigureOutput(fig, caption=word(
-                "heatmap_caption", lang, k=results.min_n, lo=number(lo, lang, 0),
+            parts.append(FigureOutput(fig, caption=study_word(
+                results.study, "heatmap_caption", lang, k=results.min_n, lo=number(lo, lang, 0),
                 hi=number(hi, lang, 0), level=level_word(results.study, "situation", lang))))
         elif not results.study.config.situations:
             parts.append(_p(word("heatmap_needs_situations", lang,
@@ -359,7 +362,7 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
     fig = evidence_heatmap(results, lang)
     if fig is not None:
         parts += [_h3("integration-evidence-map", word("evidence_heading", lang)),
-                  FigureOutput(fig, caption=word("evidence_caption", lang))]
+                  FigureOutput(fig, caption=study_word(results.study, "evidence_caption", lang))]
     table = meta_inference_table(results, lang)
     if table is not None:
         parts += [_h3("integration-meta", word("meta_heading", lang)), table]

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
+from ..disclosure.plan import MAX_HIDDEN_SHARE
 from .common import (
     code_label,
     column_label,
@@ -26,6 +27,7 @@ from .common import (
     node_label,
     scale_label,
     stat_cell,
+    study_word,
 )
 from .labels import integer, number
 from .table import Cell, Row, Table
@@ -47,6 +49,14 @@ def _notes_of(rows: list[Row], stats: set[int] = frozenset()) -> set[tuple[str, 
             if cell.state:
                 out.add((cell.state, j in stats))
     return out
+
+
+def _response_caption(results: "ScopeResults", item: str | None, lang: str) -> str:
+    """What the response table counts, and by which question (the status item's text)."""
+    if item is None:
+        return study_word(results.study, "response_caption_plain", lang, wave=results.wave)
+    return study_word(results.study, "response_caption", lang, wave=results.wave,
+                      question=item_label(results.study, item, lang))
 
 
 def response_table(results: "ScopeResults", lang: str) -> Table | None:
@@ -71,7 +81,7 @@ def response_table(results: "ScopeResults", lang: str) -> Table | None:
     if frame.attrs.get("regions_dropped"):
         notes.insert(0, word("regions_on_situation_pages", lang))
     return Table(f"response-{results.scope.kind}", [word("group", lang), *heads], rows,
-                 caption=word("response_caption", lang, wave=results.wave), notes=notes)
+                 caption=_response_caption(results, item, lang), notes=notes)
 
 
 def distribution_columns(results: "ScopeResults", dist: pd.DataFrame, lang: str
@@ -108,7 +118,7 @@ def distribution_table(results: "ScopeResults", items: list[str], lang: str, *,
     if dist.attrs.get("collapsed"):
         notes.insert(0, _collapsed_note(results, dist, lang))
     return Table(f"dist-{results.scope.kind}-{key}", [word("statement", lang), *heads, "n"],
-                 rows, kind="isx-dist", caption=word("distribution_caption", lang),
+                 rows, kind="isx-dist", caption=study_word(study, "distribution_caption", lang),
                  notes=notes)
 
 
@@ -186,7 +196,7 @@ def wave_change_table(results: "ScopeResults", lang: str) -> Table | None:
             stat_cell(f"{number(r.effect_size, lang)} {fmt_interval(r.ci_low, r.ci_high, lang)}",
                       r.hidden, min_n=k, lang=lang),
             stat_cell(number(r.p_value, lang, 3) + flag, r.hidden, min_n=k, lang=lang)]))
-    notes = [word("wave_change_note", lang)]
+    notes = [study_word(results.study, "wave_change_note", lang)]
     notes += hidden_notes(_notes_of(rows, stats={0, 1, 2}), min_n=k, lang=lang)
     return Table(f"wave-change-{results.scope.kind}",
                  [word("scale", lang), word("n_waves", lang, before=before, after=after),
@@ -206,17 +216,26 @@ def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
     if frame.empty:
         return None
     study, k = results.study, results.min_n
+    # the interval goes wherever its row of answers hides a cell (with the mean it would
+    # help solve for the hidden counts); when that is most rows, the column is left out
+    # and the note says why, rather than a column of marks
+    interval_only = (frame["hidden_ci"] != "") & (frame["hidden"] == "")
+    with_interval = interval_only.mean() <= MAX_HIDDEN_SHARE
     rows = []
     for r in frame.itertuples(index=False):
-        rows.append(Row(html.escape(item_label(study, r.item, lang)), [
-            stat_cell(number(r.mean, lang, int(r.mean_digits)) or "–", r.hidden, min_n=k,
-                      lang=lang),
-            stat_cell(fmt_interval(r.ci_low, r.ci_high, lang) if r.n and r.n > 1 else "–",
-                      r.hidden or r.hidden_ci, min_n=k, lang=lang)]))
-    notes = [word("condition_summary_note", lang)]
+        cells = [stat_cell(number(r.mean, lang, int(r.mean_digits)) or "–", r.hidden,
+                           min_n=k, lang=lang)]
+        if with_interval:
+            cells.append(stat_cell(fmt_interval(r.ci_low, r.ci_high, lang)
+                                   if r.n and r.n > 1 else "–",
+                                   r.hidden or r.hidden_ci, min_n=k, lang=lang))
+        rows.append(Row(html.escape(item_label(study, r.item, lang)), cells))
+    notes = [study_word(study, "condition_summary_note" if with_interval
+                        else "condition_summary_note_no_interval", lang)]
     notes += hidden_notes(_notes_of(rows, stats={0, 1}), min_n=k, lang=lang)
+    header = [word("statement", lang), word("mean", lang)]
     return Table(f"conditions-{results.scope.kind}",
-                 [word("statement", lang), word("mean", lang), word("ci95", lang)], rows,
+                 header + ([word("ci95", lang)] if with_interval else []), rows,
                  caption=word("condition_summary_caption", lang), notes=notes)
 
 
@@ -240,7 +259,7 @@ def association_table(results: "ScopeResults", lang: str) -> Table | None:
                                  f"{fmt_interval(r.ci_low, r.ci_high, lang)}</small>",
                                  r.hidden, min_n=k, lang=lang))
         rows.append(Row(html.escape(scale_label(study, predictor, lang)), row))
-    notes = [word("association_note", lang, k=k)]
+    notes = [study_word(study, "association_note", lang, k=k)]
     notes += hidden_notes(_notes_of(rows, stats=set(range(len(outcomes)))), min_n=k, lang=lang)
     return Table(f"associations-{results.scope.kind}",
                  [word("factor", lang), *(textwrap.shorten(scale_label(study, o, lang), 34,

@@ -128,12 +128,7 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
         A file that cannot be read, or columns the options name that are not there.
     """
     folder = Path(folder)
-    groups = dict(groups or {})
-    unknown = [g for g in groups if g not in GROUP_LEVELS]
-    if unknown:
-        raise StudyError(f"--group {unknown[0]}=...: the level must be one of "
-                         + ", ".join(GROUP_LEVELS) + " (the study's own names for its "
-                         "levels go under 'levels' in study.yaml)")
+    groups, own_names = _group_roles(dict(groups or {}))
     if C.REGION not in groups:
         raise StudyError("--group region=COLUMN is required: the survey column that groups "
                          "the respondents (a municipality, a region, a school board...)")
@@ -180,7 +175,8 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
     study = _study_yaml(folder, name, survey_parts, file_waves, groups, group_values,
                         id_column, has_codebook=qda_codebook is not None,
                         segments=Path(segments) if segments else None,
-                        wave_of_segments=file_waves[-1], draft=draft)
+                        wave_of_segments=file_waves[-1], draft=draft,
+                        own_names=own_names)
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "survey").mkdir(exist_ok=True)
@@ -476,7 +472,7 @@ def _sources(project, groups: dict[str, str], values: dict[str, dict[str, str]],
 
 def _study_yaml(folder: Path, name, parts, waves, groups, values, id_column, *,
                 has_codebook: bool, segments: Path | None, wave_of_segments: int,
-                draft: Draft) -> dict:
+                draft: Draft, own_names: dict[str, str] | None = None) -> dict:
     study_id = re.sub(r"[^A-Za-z0-9_]+", "_", folder.name).strip("_").lower() or "study"
     regions = []
     nesting = values.get("_nesting", {})
@@ -509,7 +505,7 @@ def _study_yaml(folder: Path, name, parts, waves, groups, values, id_column, *,
     for level in GROUP_LEVELS:
         if level in groups and (level != C.SITUATION or situations is not None):
             columns[level] = groups[level]
-    levels = _level_names(parts, groups, situations is not None)
+    levels = _level_names(parts, groups, situations is not None, own_names)
     if levels:
         study["levels"] = levels
     study["columns"] = {k: v for k, v in columns.items() if v != k} or None
@@ -526,8 +522,33 @@ def _study_yaml(folder: Path, name, parts, waves, groups, values, id_column, *,
     return study
 
 
-def _level_names(parts: list[_SpssFile], groups: dict[str, str], situations: bool
-                 ) -> dict[str, dict[str, str]]:
+def _group_roles(groups: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``--group`` names as the package's levels, and the study's own names for them.
+
+    A name that is not one of :data:`GROUP_LEVELS` is the study's word for a level:
+    ``--group gemeente=GEM`` groups by the column ``GEM`` as the study's lowest level
+    (the package's region) and calls it ``gemeente``; with ``region`` named as well, it
+    is the level above (the package's situation). Returns ``(level -> column, level ->
+    the study's name)``.
+    """
+    roles = {k: v for k, v in groups.items() if k in GROUP_LEVELS}
+    own = [k for k in groups if k not in GROUP_LEVELS]
+    free = [level for level in (C.REGION, C.SITUATION) if level not in roles]
+    if len(own) > len(free):
+        raise StudyError(
+            f"--group {own[-1]}=...: {len(own)} groups with names of their own, but only "
+            f"{' and '.join(free) or 'no level'} left to give them; name them by level "
+            "(--group situation=COLUMN --group region=COLUMN) and say what the study calls "
+            "them under 'levels' in study.yaml")
+    names = {}
+    for level, name in zip(free, own):
+        roles[level] = groups[name]
+        names[level] = name
+    return roles, names
+
+
+def _level_names(parts: list[_SpssFile], groups: dict[str, str], situations: bool,
+                 own_names: dict[str, str] | None = None) -> dict[str, dict[str, str]]:
     """``levels:`` of study.yaml: what the study calls each group, from the column that
     holds it (its SPSS variable label, else its name, lower case as pages use it in a
     sentence: ``gemeente Arnhem``); a column named as the package names the level keeps
@@ -536,6 +557,9 @@ def _level_names(parts: list[_SpssFile], groups: dict[str, str], situations: boo
     names: dict[str, dict[str, str]] = {}
     for level, column in groups.items():
         if level == C.SITUATION and not situations:
+            continue
+        if own_names and level in own_names:   # --group gemeente=COLUMN: the user's word
+            names[level] = {"nl": own_names[level]}
             continue
         if column.casefold() == level:
             continue

@@ -601,6 +601,11 @@ class LevelNames(_Model):
     region: Text | None = None
     situation: Text | None = None
     sector: Text | None = None
+    #: the plurals, for headings (``{nl: gemeenten, en: municipalities}``); a level
+    #: renamed without its plural gets headings that need none (``Per gemeente``)
+    regions: Text | None = None
+    situations: Text | None = None
+    sectors: Text | None = None
 
 
 class KeyColumns(_Model):
@@ -664,6 +669,9 @@ class StudyConfig(_Model):
     regions: tuple[Region, ...]
     #: what the study calls its levels (region, situation, sector), per language
     levels: LevelNames = LevelNames()
+    #: what the study calls its respondents, plural, per language (``{nl: scholen, en:
+    #: schools}``); default: the package's ``respondenten``/``respondents``
+    respondents: Text | None = None
     #: the survey's key columns, where they are not named as the package names them
     columns: KeyColumns = KeyColumns()
     instrument: str
@@ -756,10 +764,10 @@ class StudyConfig(_Model):
         """Whether the study groups its regions into situations (a second level)."""
         return bool(self.situations)
 
-    def level_name(self, level: str, lang: str = "nl") -> str | None:
-        """What the study calls ``level`` (region, situation, sector) in ``lang``, or
-        ``None`` where it keeps the package's word."""
-        names = getattr(self.levels, level)
+    def level_name(self, level: str, lang: str = "nl", *, plural: bool = False) -> str | None:
+        """What the study calls ``level`` (region, situation, sector) in ``lang`` (its
+        plural with ``plural=True``), or ``None`` where it keeps the package's word."""
+        names = getattr(self.levels, level + "s" if plural else level)
         return names.get(lang) if names is not None else None
 
     def region(self, region_id: str) -> Region:

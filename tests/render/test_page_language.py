@@ -189,3 +189,30 @@ def test_a_label_per_language_is_checked_like_every_text():
     assert {"label.nl", "label.fr"} <= columns
     with pytest.raises(DataValidationError, match="not a text"):
         read_drawings(one(["Gemeente"]))
+
+
+# --------------------------------------------------------------------------- the study's nouns
+
+def test_a_level_heading_is_the_studys_plural_or_says_per_level():
+    from types import SimpleNamespace
+
+    from image_synth.render.common import level_heading, respondent_word
+
+    def study(**fields):
+        return SimpleNamespace(config=StudyConfig.model_validate({**_BASE, "name": "x",
+                                                                  **fields}))
+
+    plain = study()
+    assert level_heading(plain, "region", "nl", "index_regions") == "Regio's"
+    assert level_heading(plain, "situation", "en", "index_situations") == \
+        "Collaboration situations"
+    assert respondent_word(plain, "nl") == "respondenten"
+    singular = study(levels={"region": {"nl": "gemeente", "en": "municipality"}})
+    assert level_heading(singular, "region", "nl", "index_regions") == "Per gemeente"
+    assert level_heading(singular, "region", "en", "index_regions") == "By municipality"
+    both = study(levels={"region": {"nl": "gemeente", "en": "municipality"},
+                         "regions": {"nl": "gemeenten", "en": "municipalities"}},
+                 respondents={"nl": "scholen", "en": "schools"})
+    assert level_heading(both, "region", "nl", "index_regions") == "Gemeenten"
+    assert level_heading(both, "region", "en", "index_regions") == "Municipalities"
+    assert respondent_word(both, "en") == "schools"

@@ -211,6 +211,47 @@ def test_national_condition_means_are_shown_at_a_safe_precision(example):
         assert shown in html
 
 
+def test_the_national_conditions_summary_shows_its_means_without_a_column_of_marks(example):
+    """Every national condition row hides a cell of its answers (a 'don't know' or a
+    'mostly not' count of 1 or 2), so the interval, which would help solve for them,
+    goes from every row: the table leaves the column out and says why, instead of
+    five marks (it hid 5 of its 10 cells)."""
+    results = compute(example, wave=2023)
+    summary = results.condition_summary
+    assert ((summary["hidden_ci"] != "") & (summary["hidden"] == "")).mean() > 0.25
+    table = BeautifulSoup(S.conditions(results, lang="nl").to_html(), "html.parser"
+                          ).select_one("table#T_conditions-national")
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == [
+        "Stelling", "gemiddelde"]
+    assert not table.select("td[data-hidden]")
+    assert len(table.select("tbody td")) == len(summary)
+    assert "betrouwbaarheidsinterval staat niet in deze tabel" in table.parent.parent.get_text()
+
+
+def test_a_conditions_summary_with_few_hidden_intervals_keeps_the_column(example):
+    results = compute(example, wave=2023)
+    summary = results.condition_summary.copy()
+    summary["hidden_ci"] = ""
+    summary.loc[summary.index[0], "hidden_ci"] = "complementary"   # 1 of 5 rows
+    results._cache["condition_summary"] = summary
+    html = S.conditions(results, lang="en").to_html()
+    table = BeautifulSoup(html, "html.parser").select_one("table#T_conditions-national")
+    assert [th.get_text(strip=True) for th in table.select("thead th")][-1] == "95% CI"
+    assert len(table.select("td[data-hidden]")) == 1
+
+
+@pytest.mark.parametrize("lang, caption", [
+    ("nl", "Aantal scholen dat de vragenlijst invulde in meting 2023, per antwoord op de "
+           "vraag: In hoeverre werkt uw school samen rondom (hoog)begaafdheid?"),
+    ("en", "Number of schools that returned the questionnaire in wave 2023, by their answer "
+           "to the question: To what extent does your school collaborate on giftedness?")])
+def test_the_response_caption_names_the_studys_respondents_and_its_question(example, lang,
+                                                                           caption):
+    html = S.response(compute(example, wave=2023), lang=lang).to_html()
+    assert BeautifulSoup(html, "html.parser").select_one(
+        "table#T_response-national caption").get_text() == caption
+
+
 def test_a_chart_of_only_hidden_and_zero_cells_is_a_sentence(example):
     # region C: five schools; every non-zero answer to the communication items is hidden,
     # so the chart would draw nothing but the grey "not shown" share

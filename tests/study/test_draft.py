@@ -117,6 +117,22 @@ def test_the_draft_names_its_levels_after_the_group_columns(enquete, tmp_path):
     assert "levels" not in yaml.safe_load((tmp_path / "b" / "study.yaml").read_text())
 
 
+def test_a_group_named_as_the_study_names_it_is_a_level_with_that_name(enquete, tmp_path):
+    # a stranger types the word of the study: --group gemeente=gemeente is the lowest
+    # level (the package's region), called gemeente on the pages
+    result = _cli("init", str(tmp_path / "a"), "--survey", str(enquete), "--wave", "2023",
+                  "--id", "RespNr", "--group", "gemeente=gemeente")
+    assert result.returncode == 0, result.stderr
+    config = image_synth.load_study(tmp_path / "a").config
+    assert config.columns.region == "gemeente" and config.levels.region.nl == "gemeente"
+    assert not config.situations
+    # a name of its own beside region is the level above it; two are one too many
+    with pytest.raises(StudyError, match="only situation left"):
+        draft_study(tmp_path / "b", surveys=[enquete], waves=[2023], id_column="RespNr",
+                    groups={"region": "gemeente", "provincie": "gemeente",
+                            "land": "gemeente"})
+
+
 def test_init_with_a_real_nvivo_project_validates_and_publishes(enquete, tmp_path, shared):
     project_file = shared / NVIVO
     result = _cli("init", str(tmp_path / "study"), "--survey", str(enquete), "--wave", "2023",

@@ -101,6 +101,12 @@ def test_pages_of_a_study_without_situations_say_so(scope, value):
     assert "er is geen niveau daartussen" in html
     assert "there is no level in between" in html
     assert "gemeente Arnhem" in html and "municipality Arnhem" in html
+    # its respondents are not schools: the study names none, so the package's word (its
+    # own questions may still speak of "uw school")
+    text = BeautifulSoup(html, "html.parser").get_text().lower()
+    assert "scholen" not in text and "schools" not in text
+    assert "aantal respondenten dat de vragenlijst invulde" in text
+    assert "number of respondents that returned the questionnaire" in text
     if scope == "national":
         assert "deelt onder het landelijke niveau alleen in naar gemeente" in html
         assert "below the national level this study groups only by municipality" in html
@@ -122,6 +128,9 @@ def test_run_publishes_national_and_region_pages_without_situations(tmp_path):
         "index.html", "national.html", "region-Arnhem.html"}
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'id="situations"' not in index and "Gemeente" in index
+    # the list of region pages is headed in the study's word: "Per gemeente" (the study
+    # gives no plural), never the package's "Regio's"
+    assert '<h2 id="regions">Per gemeente</h2>' in index and "Regio" not in index
     result = subprocess.run([sys.executable, "-m", "image_synth", "run", str(GEMEENTE),
                              "--scope", "situation", "--out", str(tmp_path / "s")],
                             capture_output=True, text=True, env=env, timeout=600, check=False)

@@ -856,6 +856,7 @@ def study_yaml(regions_factor: int = 1) -> str:
         "language: nl",
         f"waves: {flow(list(WAVES))}",
         "synthetic: true",
+        "respondents: {nl: scholen, en: schools}",
         "description: >-",
         "  Synthetische voorbeeldstudie naar samenwerking rondom (hoog)begaafdheid, gekalibreerd",
         "  op de gepubliceerde tabellen van de IMAGE-deelstudie (tweede meting, 2023). Geen",
