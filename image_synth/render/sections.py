@@ -235,16 +235,22 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
     from .common import scale_label
     from .tables import reliability_table, wave_change_table
 
-    parts: list = [_p(word("mechanisms_intro", lang))]
+    groups = results.table_items("mechanism")
     table = reliability_table(results, lang)
+    if table is None and not groups:
+        return _section(results, "mechanisms", lang, [_p(word("no_mechanisms", lang))])
+    inst = results.study.instrument
+    first = next(iter(groups.values()))[0] if groups else \
+        next((i.id for i in inst.items if i.scale), None)
+    span = _answer_ends(results, first, lang) if first else ""
+    parts: list = [_p(word("mechanisms_intro", lang, span=f" ({span})" if span else ""))]
     if table is not None:
         parts += [_h3("mechanisms-reliability", word("reliability_heading", lang)), table,
                   _p(study_word(results.study, "two_means_note", lang), "isx-note")]
     change = wave_change_table(results, lang)
     if change is not None:
         parts += [_h3("mechanisms-change", word("wave_change_heading", lang)), change]
-    groups = results.table_items("mechanism")
-    scales = {s.id for s in results.study.instrument.scales}
+    scales = {s.id for s in inst.scales}
     unscaled = [key for key in groups if key not in scales]
     for key, items in groups.items():
         if key in scales:
@@ -256,6 +262,19 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
         parts.append(_h3(f"mechanisms-{key}", label))
         parts += _distribution_parts(results, items, lang, key=f"mechanism-{key}", title=label)
     return _section(results, "mechanisms", lang, parts)
+
+
+def _answer_ends(results: "ScopeResults", item: str, lang: str) -> str:
+    """``1 = helemaal niet, 5 = helemaal van toepassing``: an item's lowest and highest
+    numeric answer with their labels."""
+    from .common import answer_label
+
+    inst = results.study.instrument
+    codes = inst.response_set(inst.item(item).response_set).numeric_codes
+    if not codes:
+        return ""
+    return ", ".join(f"{c} = {answer_label(results.study, item, c, lang)}"
+                     for c in (min(codes), max(codes)))
 
 
 def _answer_span(results: "ScopeResults", item: str, lang: str) -> str:
@@ -342,8 +361,11 @@ def integration(results: "ScopeResults", *, lang: str = "nl") -> Section:
         meta_inference_table,
     )
 
-    parts: list = [_h3("integration-joint-display", word("joint_heading", lang)),
-                   _p(word("joint_intro", lang)), joint_display_table(results, lang)]
+    parts: list = [_h3("integration-joint-display", word("joint_heading", lang))]
+    if results.joint_display.empty:   # no scale, condition or code linked to a factor
+        parts.append(_p(word("joint_no_rows", lang)))
+    else:
+        parts += [_p(word("joint_intro", lang)), joint_display_table(results, lang)]
     if results.scope.kind == "national":
         fig = joint_heatmap(results, lang)
         if fig is not None:

@@ -205,6 +205,13 @@ def wave_change_table(results: "ScopeResults", lang: str) -> Table | None:
                  notes=notes)
 
 
+def _scale_ends(results: "ScopeResults", item: str) -> str:
+    """`` (1–5)``: the lowest and highest numeric answer of ``item``."""
+    inst = results.study.instrument
+    codes = inst.response_set(inst.item(item).response_set).numeric_codes
+    return f" ({min(codes)}–{max(codes)})" if codes else ""
+
+
 def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
     """Mean and 95% interval per condition statement.
 
@@ -236,7 +243,9 @@ def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
     header = [word("statement", lang), word("mean", lang)]
     return Table(f"conditions-{results.scope.kind}",
                  header + ([word("ci95", lang)] if with_interval else []), rows,
-                 caption=word("condition_summary_caption", lang), notes=notes)
+                 caption=word("condition_summary_caption", lang,
+                              span=_scale_ends(results, frame[C.ITEM].iloc[0])),
+                 notes=notes)
 
 
 def association_table(results: "ScopeResults", lang: str) -> Table | None:

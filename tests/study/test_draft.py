@@ -256,3 +256,25 @@ def test_a_situation_group_nests_the_regions_or_is_left_out(tmp_path, nested):
     else:
         assert study.config.situations == ()
         assert any("does not group" in d and "A: p, v" in d for d in draft.decisions)
+
+
+def test_a_drafted_studys_empty_sections_say_why(enquete, tmp_path):
+    # every item of a draft is in block 'other' and there are no scales or crosswalk:
+    # the mechanisms section and the joint display say so in a sentence, instead of an
+    # introduction about scales followed by nothing, or a table without rows
+    from bs4 import BeautifulSoup
+
+    from image_synth.render import sections
+
+    draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="RespNr",
+                groups={"region": "gemeente"})
+    results = image_synth.compute(image_synth.load_study(tmp_path / "a"), wave=2023)
+    for lang, mechanisms, joint in (
+            ("nl", "Deze studie heeft geen werkzame mechanismen", "Geen joint display"),
+            ("en", "This study has no working mechanisms", "No joint display")):
+        text = BeautifulSoup(sections.mechanisms(results, lang=lang).to_html(),
+                             "html.parser").get_text()
+        assert mechanisms in text and "schalen van meerdere" not in text
+        html = sections.integration(results, lang=lang).to_html()
+        assert joint in BeautifulSoup(html, "html.parser").get_text()
+        assert "<table" not in html.split("integration-cmo")[0]
