@@ -35,6 +35,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield Path(temporary)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        if exc.filename is None:   # a failed write (a full disk) names no file: say which
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
