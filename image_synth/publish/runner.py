@@ -289,7 +289,10 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
 
         os.environ[CACHE_ENV] = str(cache)  # this run's cache, not one the user named
         waves = sorted(dict.fromkeys(w for w, _ in settings))
-        for w in waves:
+        # and the wave before each: its plan decides which previous-wave numbers show
+        earlier = {max((v for v in loaded.config.waves if v < w), default=None)
+                   for w in waves} - {None}
+        for w in sorted(earlier | set(waves)):
             precompute(loaded, w, cache)
         precompute_study_wide(loaded, waves[-1], cache)  # that wave and every earlier one
         text = nb_path.read_text(encoding="utf-8")

@@ -505,6 +505,7 @@ class ScopeResults:
                               extra_hidden=(self._sibling_hidden(self.wave)
                                             | self._mean_hidden_rows()),
                               previous_hidden=(self._sibling_hidden(previous)
+                                               | self._previous_rows_hidden(previous)
                                                if previous is not None else set()),
                               n_hidden=self._n_hidden_rows())
         out["hidden_ci"] = ""
@@ -517,6 +518,25 @@ class ScopeResults:
                     out.at[i, "hidden_ci"] = summary.at[item, "hidden_ci"]
                     out.at[i, "mean_digits"] = int(summary.at[item, "mean_digits"])
         out.attrs.update(display.attrs)
+        return out
+
+    def _previous_rows_hidden(self, previous: int) -> set[str]:
+        """Condition rows whose previous-wave mean and n must be hidden: the previous
+        wave's answer table hides a cell of the item on this scope's row. Its pages show
+        that table, and the n beside it (the number of numeric answers) with the shown
+        cells would give the hidden ones back, the mean likewise. Decided by the previous
+        wave's plan, as its own pages are."""
+        if not self.publish:
+            return set()
+        from ..disclosure.plan import plan
+
+        earlier = plan(self.study, previous)
+        node = self.scope.key
+        out = set()
+        for items in earlier.tables("condition", ordered=True).values():
+            for item, table in earlier.answers(items).items():
+                if node in table.counts and table.row_hidden(node):
+                    out.add(f"item:{item}")
         return out
 
     def _n_hidden_rows(self) -> set[str]:
