@@ -37,7 +37,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        if exc.filename is None:   # a failed write (a full disk) names no file: say which
+        if exc.filename is None and exc.errno is not None:
+            # a failed write (a full disk) names no file: say which
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     except BaseException:

@@ -568,7 +568,10 @@ class ScopeResults:
 
     def _make_cmo(self) -> pd.DataFrame:
         """Context, mechanism and outcome elements with their evidence; survey numbers
-        hidden as on the joint display."""
+        hidden as on the joint display, and an outcome item's (satisfaction, a yield)
+        where its answer table on this scope hides a cell or a sibling scope needs it
+        hidden: its n, mean and top-two share beside that table would give the hidden
+        cells back."""
         from ..integrate import cmo_table
 
         kwargs = {} if self.scope.kind == "national" else {self.scope.kind: self.scope.value}
@@ -581,10 +584,24 @@ class ScopeResults:
             small = (out[C.N] > 0) & (out[C.N] < self.min_n)
             out.loc[small, "hidden"] = "primary"
             display = self.joint_display.set_index("row_id")
+            hiding = self._items_with_hidden_answers() | self._sibling_hidden(self.wave)
             for i, element in out["element"].items():
-                if not out.at[i, "hidden"] and element in display.index and \
-                        display.at[element, "hidden_survey"]:
-                    out.at[i, "hidden"] = display.at[element, "hidden_survey"]
+                if out.at[i, "hidden"]:
+                    continue
+                if element in display.index:
+                    if display.at[element, "hidden_survey"]:
+                        out.at[i, "hidden"] = display.at[element, "hidden_survey"]
+                elif element in hiding and out.at[i, C.N] > 0:
+                    out.at[i, "hidden"] = "complementary"
+        return out
+
+    def _items_with_hidden_answers(self) -> set[str]:
+        """``item:<id>`` of every item whose answer table on this scope hides a cell."""
+        out = set()
+        for block in dict.fromkeys(i.block for i in self.study.instrument.items):
+            for items in self.table_items(block).values():
+                out |= {f"item:{item}" for item, flags in self.item_hidden(items).items()
+                        if flags["any"]}
         return out
 
     def _make_evidence_map(self) -> pd.DataFrame:

@@ -1,4 +1,6 @@
-"""The previous wave's numbers on a page are protected as that wave's own pages are."""
+"""Numbers a page shows beside the answer tables they come from never give back a cell
+those tables hide: the previous wave's n and mean on the joint display, the outcomes'
+n, mean and top-two share in the CMO table."""
 
 from __future__ import annotations
 
@@ -35,3 +37,21 @@ def test_previous_wave_numbers_never_stand_beside_a_hidden_cell_of_that_wave(exa
         assert display.at[row, "hidden_previous"] or display.at[row, "hidden_survey"]
         assert np.isnan(display.at[row, "n_previous"])
         assert np.isnan(display.at[row, "mean_previous"])
+
+
+@pytest.mark.parametrize("scope, value", [("national", ""), ("situation", "po_vo")])
+def test_an_outcome_of_the_cmo_table_never_stands_beside_a_hidden_answer(example, scope,
+                                                                        value):
+    # po_vo's satisfaction table hides 4 and 7 of its 22 schools; the CMO row showed
+    # n = 22 and mean 4,36 beside it, from which both come back
+    results = compute(example, scope=scope, scope_value=value, wave=2023)
+    hiding = set()
+    for block in ("satisfaction", "yield"):
+        for items in results.table_items(block).values():
+            dist = results.distribution(items)
+            hiding |= {f"item:{i}" for i, part in dist.groupby("item")
+                       if (part["hidden"] != "").any()}
+    cmo = results.cmo
+    outcomes = cmo[(cmo["cmo"] == "outcome") & cmo["element"].isin(hiding)]
+    assert len(outcomes), "no outcome table hides a cell here: the test would prove nothing"
+    assert (outcomes["hidden"] != "").all()
