@@ -8,7 +8,8 @@ with one :class:`~image_synth.errors.DataValidationError` listing every problem.
 
 File format
 -----------
-A drawings file is YAML (read with :func:`yaml.safe_load`)::
+A drawings file is YAML (read with :func:`image_synth.study.models.parse_yaml`, which
+refuses a key given twice in one mapping)::
 
     synthetic: true                 # optional: the drawings are made up (example study)
     description: "..."              # optional free text
@@ -73,7 +74,13 @@ import networkx as nx
 import yaml
 
 from ..errors import AnalysisError, DataValidationError, Problem, StudyError, UnsafeInputError
-from ..study.models import YamlTooLarge, check_yaml_size, parse_yaml
+from ..study.models import (
+    YamlDuplicateKey,
+    YamlTooLarge,
+    check_yaml_size,
+    duplicate_key_problem,
+    parse_yaml,
+)
 
 __all__ = [
     "DEFAULT_KIND_SYNONYMS",
@@ -507,6 +514,8 @@ def _load(path_or_mapping: Any, file: str | None) -> tuple[Any, str]:
             return parse_yaml(text), name
         except YamlTooLarge as exc:
             raise UnsafeInputError(name, f"YAML refused: {exc.problem}") from None
+        except YamlDuplicateKey as exc:
+            raise DataValidationError([duplicate_key_problem(exc, file=name)]) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             row = f"line {mark.line + 1}" if mark is not None else None

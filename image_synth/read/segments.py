@@ -13,7 +13,7 @@ beside the segments, one ``attr:<name>`` column per attribute, so the study keep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import DataValidationError, Problem
 from ..study.models import Codebook
-from .tabular import parse_int, read_table, records
+from .tabular import load_table, parse_int, records
 
 __all__ = ["ATTRIBUTE_PREFIX", "SegmentFile", "read_flat_segments", "read_segment_file",
            "read_segments"]
@@ -103,12 +103,13 @@ def read_segment_file(path: str | Path, *, codebook: Codebook | None = None,
         frame["code_name"] = codings[C.CODE_PATH].fillna(codings[C.CODE])
         frame["leaf_name"] = codings[C.CODE]
         sources = _attribute_frame(project.sources)
+        places = None
     else:
-        frame = read_flat_segments(path, file=shown)
+        frame, places = _read_flat(path, shown)
         frame["code_name"] = frame[C.CODE]
         frame["leaf_name"] = frame[C.CODE]
         sources = pd.DataFrame({C.SOURCE_ID: pd.unique(frame[C.SOURCE_ID])})
-    return SegmentFile(segments=_mapped(frame, shown, codebook, known_sources),
+    return SegmentFile(segments=_mapped(frame, shown, codebook, known_sources, places),
                        sources=sources)
 
 
@@ -120,20 +121,32 @@ def _attribute_frame(qda_sources: pd.DataFrame) -> pd.DataFrame:
 
 
 def _mapped(frame: pd.DataFrame, shown: str, codebook: Codebook | None,
-            known_sources: set[str] | None) -> pd.DataFrame:
-    """Codes mapped onto the codebook and sources checked; every problem at once."""
+            known_sources: set[str] | None,
+            places: tuple[int | str, ...] | None = None) -> pd.DataFrame:
+    """Codes mapped onto the codebook and sources checked; every problem at once.
+
+    ``places`` says where each segment of a flat export is in its file (``"line N"`` of a
+    CSV, the sheet row ``N`` of an XLSX); a problem names it before the segment id,
+    ``line 30 (segment interviews_2022:29)``. A QDA project's segments are named by id.
+    """
     problems: list[Problem] = []
     segment_ids = frame[C.SEGMENT_ID].tolist()
+
+    def where(n: int, segment_id) -> str:
+        if places is None:
+            return f"segment {segment_id}"
+        place = places[n] if n < len(places) else n + 1
+        return f"{place if isinstance(place, str) else f'row {place}'} (segment {segment_id})"
     if codebook is not None:
         index = codebook.name_index()
         names = list(zip(frame["code_name"].tolist(), frame["leaf_name"].tolist()))
         # a project codes thousands of segments with a few dozen codes: match each name once
         matches = {pair: _match_code(index, *pair) for pair in dict.fromkeys(names)}
         mapped = []
-        for segment_id, (name, leaf) in zip(segment_ids, names):
+        for n, (segment_id, (name, leaf)) in enumerate(zip(segment_ids, names)):
             code = matches[name, leaf]
             if code is None:
-                problems.append(Problem(file=shown, row=f"segment {segment_id}",
+                problems.append(Problem(file=shown, row=where(n, segment_id),
                                         column=C.CODE, value=name,
                                         message="code is not in the codebook",
                                         expected="a code id, label or qda_name of the "
@@ -143,9 +156,10 @@ def _mapped(frame: pd.DataFrame, shown: str, codebook: Codebook | None,
         frame[C.CODE] = mapped
         frame[C.CODE_PATH] = [paths[c] if c else None for c in mapped]
     if known_sources is not None:
-        for segment_id, source_id in zip(segment_ids, frame[C.SOURCE_ID].tolist()):
+        for n, (segment_id, source_id) in enumerate(zip(segment_ids,
+                                                        frame[C.SOURCE_ID].tolist())):
             if source_id not in known_sources:
-                problems.append(Problem(file=shown, row=f"segment {segment_id}",
+                problems.append(Problem(file=shown, row=where(n, segment_id),
                                         column=C.SOURCE_ID, value=source_id,
                                         message="source is not in the sources table",
                                         expected="a source_id listed in the study's sources"))
@@ -176,11 +190,21 @@ def read_flat_segments(path: str | Path, *, file: str | None = None) -> pd.DataF
     """Read a flat export: one row per coded segment.
 
     Required columns ``source_id``, ``code``, ``quote``; optional ``start``, ``end``
-    (character offsets), ``coder``, ``segment_id`` (default ``<file stem>:<row>``).
+    (character offsets), ``coder``, ``segment_id`` (default ``<file stem>:<row>``, the
+    row counted from the first data row). Problems name the file's line (CSV) or sheet
+    row (XLSX).
     """
     path = Path(path)
-    shown = file or str(path)
-    raw = read_table(path, file=shown)
+    return _read_flat(path, file or str(path))[0]
+
+
+def _read_flat(path: Path, shown: str) -> tuple[pd.DataFrame, tuple[int | str, ...]]:
+    """:func:`read_flat_segments`, and where each segment is in the file (see
+    :attr:`image_synth.read.tabular.Table.rows`)."""
+    table = load_table(path, file=shown)
+    if table.problems:
+        raise DataValidationError(list(table.problems))
+    raw = table.frame
     problems = [Problem(file=shown, column=c, message="required column is missing",
                         expected=f"a column named {c!r}")
                 for c in (C.SOURCE_ID, C.CODE, C.QUOTE) if c not in raw.columns]
@@ -208,12 +232,13 @@ def read_flat_segments(path: str | Path, *, file: str | None = None) -> pd.DataF
             if not str(record[column]).strip():
                 problems.append(Problem(file=shown, row=row, column=column,
                                         message="empty cell", expected="a value"))
-    if problems:
-        raise DataValidationError(problems)
+    if problems:  # data row numbers -> "line N" of a CSV, row N of a sheet
+        raise DataValidationError([replace(p, row=table.row(p.row)) if isinstance(p.row, int)
+                                   else p for p in problems])
     stem = path.stem
     ids = (raw[C.SEGMENT_ID].str.strip() if C.SEGMENT_ID in raw.columns
            else pd.Series([f"{stem}:{i}" for i in range(1, len(raw) + 1)]))
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         C.SEGMENT_ID: ids.to_numpy(),
         C.SOURCE_ID: raw[C.SOURCE_ID].str.strip().to_numpy(),
         C.CODE: raw[C.CODE].str.strip().to_numpy(),
@@ -224,3 +249,4 @@ def read_flat_segments(path: str | Path, *, file: str | None = None) -> pd.DataF
         C.CODER: (raw[C.CODER].replace("", pd.NA) if C.CODER in raw.columns
                   else pd.Series([pd.NA] * len(raw))).to_numpy(),
     })
+    return frame, tuple(table.rows)

@@ -8,6 +8,7 @@ attributes a QDA project gives its sources are added to it by
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pandas as pd
 from .. import columns as C
 from ..errors import DataValidationError, Problem
 from ..study.models import StudyConfig
-from .tabular import parse_int, read_table, records
+from .tabular import load_table, parse_int, records
 
 __all__ = ["ATTRIBUTE_COLUMNS", "SOURCE_TYPES", "add_source_attributes", "read_sources"]
 
@@ -50,7 +51,10 @@ def read_sources(path: str | Path, *, study: StudyConfig | None = None,
         that do not agree, a wave outside the study, duplicate ids, bad numbers.
     """
     shown = file or str(path)
-    raw = read_table(path, file=shown)
+    table = load_table(path, file=shown)
+    if table.problems:
+        raise DataValidationError(list(table.problems))
+    raw = table.frame
     problems: list[Problem] = []
     required = (C.SOURCE_ID, C.SOURCE_TYPE, C.WAVE)
     for column in required:
@@ -72,7 +76,8 @@ def read_sources(path: str | Path, *, study: StudyConfig | None = None,
                                     message="empty source id", expected="a unique id"))
         elif sid in seen:
             problems.append(Problem(file=shown, row=row, column=C.SOURCE_ID, value=sid,
-                                    message=f"source id already used in row {seen[sid]}",
+                                    message="source id already used "
+                                            + _place(table.row(seen[sid])),
                                     expected="a unique id"))
         seen.setdefault(sid, row)
         kind = record[C.SOURCE_TYPE].strip()
@@ -90,14 +95,21 @@ def read_sources(path: str | Path, *, study: StudyConfig | None = None,
         synthetic.append(flag in _TRUE)
         if study is not None:
             problems += _group_problems(record, row, shown, regions, situations)
-    if problems:
-        raise DataValidationError(problems)
+    if problems:  # data row numbers -> "line N" of a CSV, row N of a sheet
+        raise DataValidationError([replace(p, row=table.row(p.row)) if isinstance(p.row, int)
+                                   else p for p in problems])
     out[C.WAVE] = pd.array(waves, dtype="Int64")
     out["n_participants"] = pd.array(participants, dtype="Int64")
     out[C.SYNTHETIC] = synthetic
     for column in (C.REGION, C.SITUATION, C.ROLE, "title"):
         out[column] = out[column].replace("", pd.NA)
     return out[list(C.SOURCE_COLUMNS)]
+
+
+def _place(row: int | str) -> str:
+    """Where an earlier row is, as a message says it: ``on line 2`` of a CSV, ``in row 2``
+    of a sheet."""
+    return f"on {row}" if isinstance(row, str) else f"in row {row}"
 
 
 def _int(record: dict, column: str, row: int, shown: str, problems: list[Problem],

@@ -228,7 +228,7 @@ def load_study(path: str | Path | None = None) -> Study:
                                                refused)
     if config.sources and attributes:
         sources = _with_attributes(sources, attributes, config, attempt)
-    drawings = _read_drawings(config, root, attempt, refused)
+    drawings = _read_drawings(config, root, attempt, refused, study_file=study_file.name)
     metas = (_read_meta_inferences(config, root, attempt)
              if "meta_inferences" not in refused else pd.DataFrame())
     pseudonyms = _read_pseudonyms(config, root, attempt) if "pseudonyms" not in refused else {}
@@ -421,18 +421,61 @@ def _with_attributes(sources, attributes, config, attempt) -> pd.DataFrame:
     return sources if merged is None else merged
 
 
-def _read_drawings(config, root, attempt, refused=()) -> tuple:
+def _read_drawings(config, root, attempt, refused=(), *,
+                   study_file: str = "study.yaml") -> tuple:
+    """Every drawing of every drawings file; a meeting drawn twice is a problem.
+
+    Within one file :func:`~image_synth.network.read_drawings` refuses a meeting id used
+    twice; across files it is checked here: a file listed twice in ``drawings:`` (links
+    followed) is read once and refused, naming both entries and its meetings, and a
+    meeting drawn in two files is refused naming both files and the meeting.
+    """
     if not config.drawings:
         return ()
     from ..network import read_drawings
 
     drawings = []
+    listed: dict[Path, int] = {}                 # file (resolved) -> its first entry
+    meetings_of: dict[int, list[str]] = {}       # entry -> the meetings it draws
+    drawn: dict[str, tuple[str, int]] = {}       # meeting -> (file, index in the file)
     for n, rel in enumerate(config.drawings):
         if f"drawings[{n}]" in refused:
             continue
+        try:
+            same = (root / rel).resolve()
+        except (OSError, RuntimeError):
+            same = root / rel
+        if same in listed:
+            first = listed[same]
+            meetings = meetings_of.get(first)
+            attempt(_raise, [Problem(
+                file=study_file, row=f"drawings[{n}]", value=rel,
+                message=f"names the same file as drawings[{first}] "
+                        f"({config.drawings[first]!r})"
+                        + (f", whose meetings ({', '.join(meetings)}) would be drawn twice"
+                           if meetings else ""),
+                expected="each drawings file listed once")])
+            continue
+        listed[same] = n
         result = attempt(read_drawings, root / rel, file=rel)
-        if result:
-            drawings.extend(result)
+        if not result:
+            continue
+        meetings_of[n] = [d.meeting for d in result]
+        problems = []
+        for i, drawing in enumerate(result):
+            if drawing.meeting in drawn:
+                other, j = drawn[drawing.meeting]
+                problems.append(Problem(
+                    file=rel, row=f"drawings[{i}] (meeting {drawing.meeting})",
+                    column="meeting", value=drawing.meeting,
+                    message=f"duplicate meeting id: {other} has a drawing of this meeting "
+                            f"too (drawings[{j}])",
+                    expected="one drawing per meeting, in one drawings file"))
+            else:
+                drawn[drawing.meeting] = (rel, i)
+        if problems:
+            attempt(_raise, problems)
+        drawings.extend(result)
     return tuple(drawings)
 
 

@@ -563,9 +563,29 @@ def _file_name_id(value: str) -> str:
     elif any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         reason = "contains a control character"
     if reason:
-        raise ValueError(f"id {value!r} {reason}; ids name output files, so an id is a "
-                         "plain name such as 'A' or 'binnen_po' (letters, digits, _ and -)")
+        raise ValueError(f"id {value!r} {reason}; ids name output files, so an id may not "
+                         "be empty, start with a dot, or hold /, \\, : or a control "
+                         "character (a plain name such as 'A' or 'binnen_po')")
     return value
+
+
+def _same_ids(ids: list[str], level: str) -> list[str]:
+    """Ids of one level that are the same id, or the same ignoring case: ``a`` and ``A``
+    would name ``region-a.html`` and ``region-A.html``, one file where case is ignored
+    (macOS, Windows)."""
+    problems = []
+    first: dict[str, str] = {}
+    for value in ids:
+        key = value.casefold()
+        if key not in first:
+            first[key] = value
+        elif first[key] == value:
+            problems.append(f"{level} {value!r} appears more than once")
+        else:
+            problems.append(f"{level} ids {first[key]!r} and {value!r} differ only in case; "
+                            "ids name output files, which would clash where case is "
+                            "ignored (macOS, Windows): give one another id")
+    return list(dict.fromkeys(problems))
 
 
 class Level(_Model):
@@ -734,9 +754,9 @@ class StudyConfig(_Model):
         problems = []
         situations = {s.id for s in self.situations}
         sectors = {s.id for s in self.sectors}
-        region_ids = [r.id for r in self.regions]
-        for dup in sorted({r for r in region_ids if region_ids.count(r) > 1}):
-            problems.append(f"region {dup!r} appears more than once")
+        problems += _same_ids([r.id for r in self.regions], "region")
+        problems += _same_ids([s.id for s in self.situations], "situation")
+        problems += _same_ids([s.id for s in self.sectors], "sector")
         for region in self.regions:
             if not situations and region.situation is not None:
                 problems.append(f"region {region.id!r}: situation {region.situation!r}, but "
@@ -822,6 +842,49 @@ MAX_YAML_BYTES = 16 * 1024 * 1024
 MAX_YAML_VALUES = 1_000_000
 
 
+class YamlDuplicateKey(yaml.MarkedYAMLError):
+    """A mapping that gives one key twice; ``problem_mark`` is the second occurrence.
+
+    YAML requires the keys of a mapping to be unique; PyYAML keeps the last value and
+    says nothing, so ``disclosure: {min_n: 1}`` added below ``disclosure: {min_n: 5}``
+    would silently lower the threshold."""
+
+    def __init__(self, key: Any, first_line: int, mark):
+        super().__init__(problem=f"key {key!r} appears twice in one mapping (first on "
+                                 f"line {first_line})", problem_mark=mark)
+        self.key = key
+        self.first_line = first_line
+
+
+class _StrictLoader(_SAFE_LOADER):
+    """The safe loader, refusing a key given twice in one mapping (:class:`YamlDuplicateKey`).
+
+    Keys are compared as constructed (``1`` and ``"1"`` differ; ``yes`` and ``true`` are
+    the same key). Keys brought in by a merge (``<<: *base``) may be overridden, as the
+    merge key means; keys written in the mapping itself, and in a mapping merged into
+    it, may not repeat. Each mapping is checked once, before its merges are flattened
+    into it.
+    """
+
+    def flatten_mapping(self, node):
+        checked = self.__dict__.setdefault("_checked_mappings", set())
+        if id(node) not in checked:
+            checked.add(id(node))
+            self._refuse_duplicates(node)
+        super().flatten_mapping(node)
+
+    def _refuse_duplicates(self, node) -> None:
+        first: dict[Any, Any] = {}      # key -> the mark of its first occurrence
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or \
+                    not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = self.construct_object(key_node, deep=False)
+            if key in first:
+                raise YamlDuplicateKey(key, first[key].line + 1, key_node.start_mark)
+            first[key] = key_node.start_mark
+
+
 class YamlTooLarge(yaml.YAMLError):
     """A YAML document whose aliases expand beyond :data:`MAX_YAML_VALUES` or refer to
     themselves; ``problem`` says which, as a parse error does."""
@@ -835,11 +898,14 @@ class YamlTooLarge(yaml.YAMLError):
 def parse_yaml(text: str) -> Any:
     """``yaml.safe_load`` with the fastest safe loader available; raises ``yaml.YAMLError``.
 
+    A key given twice in one mapping raises :class:`YamlDuplicateKey` (PyYAML would keep
+    the last value silently).
+
     A document whose aliases expand to more than :data:`MAX_YAML_VALUES` values, or
     that contains itself through an alias, raises :class:`YamlTooLarge` (a
     ``yaml.YAMLError``) before anything walks it.
     """
-    data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
     check_expansion(data)
     return data
 
@@ -905,12 +971,23 @@ def read_yaml(path: Path, *, file: str | None = None) -> Any:
         return parse_yaml(text)
     except YamlTooLarge as exc:
         raise UnsafeInputError(shown, f"YAML refused: {exc.problem}") from None
+    except YamlDuplicateKey as exc:
+        raise DataValidationError([duplicate_key_problem(exc, file=shown)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise DataValidationError([Problem(file=shown, message=f"not valid YAML: {reason}",
                                            row=row)]) from None
+
+
+def duplicate_key_problem(exc: YamlDuplicateKey, *, file: str) -> Problem:
+    """The problem of a key given twice: the file, the line of the second occurrence, the
+    key and the line of the first."""
+    return Problem(file=file, row=f"line {exc.problem_mark.line + 1}",
+                   message=f"not valid YAML: {exc.problem}",
+                   expected="each key once in a mapping (otherwise the last one would "
+                            "silently replace the first)")
 
 
 def model_problems(exc: ValidationError, *, file: str) -> list[Problem]:

@@ -168,6 +168,47 @@ def _(study):
     edit(study / "study.yaml", "{id: po_vo, label", '{id: "po\\\\vo", label')
 
 
+#: what every YAML file says of a key given twice (the last one would win silently)
+_ONCE = ("expected each key once in a mapping (otherwise the last one would silently "
+         "replace the first)")
+
+
+@case("study-yaml-duplicate-key", 1, "study.yaml, line 26: not valid YAML: key "
+      "'disclosure' appears twice in one mapping (first on line 25); " + _ONCE)
+def _(study):
+    # the second would silently lower the disclosure threshold from 3 to 1
+    add_to_study(study, "disclosure: {min_n: 1}\n")
+
+
+@case("study-yaml-duplicate-key-in-a-flow-mapping", 1, "study.yaml, line 25: not valid "
+      "YAML: key 'min_n' appears twice in one mapping (first on line 25); " + _ONCE)
+def _(study):
+    edit(study / "study.yaml", "disclosure: {min_n: 3}", "disclosure: {min_n: 3, min_n: 1}")
+
+
+@case("region-ids-differ-only-in-case", 1, "region ids 'A' and 'a' differ only in case; "
+      "ids name output files, which would clash where case is ignored (macOS, Windows): "
+      "give one another id")
+def _(study):
+    # region-A.html and region-a.html are one file on macOS and Windows
+    edit(study / "study.yaml", "{id: B, situation: binnen_po", "{id: a, situation: binnen_po")
+
+
+@case("situation-ids-differ-only-in-case", 1, "situation ids 'po_vo' and 'PO_VO' differ "
+      "only in case")
+def _(study):
+    edit(study / "study.yaml", "  - {id: po_vo, label: {nl: \"Tussen po en vo\", en: "
+         "\"Primary - secondary\"}}\n", "  - {id: po_vo, label: {nl: \"Tussen po en vo\", "
+         "en: \"Primary - secondary\"}}\n  - {id: PO_VO}\n")
+
+
+@case("region-id-with-a-colon", 1, "regions.2.id: id 'C:' contains ':' (a drive or stream "
+      "name); ids name output files, so an id may not be empty, start with a dot, or hold "
+      "/, \\, : or a control character (a plain name such as 'A' or 'binnen_po')")
+def _(study):
+    edit(study / "study.yaml", "{id: G,", '{id: "C:",')
+
+
 # --------------------------------------------------------------------------- instrument
 
 
@@ -248,6 +289,13 @@ def _(study):
          "min_items: 2", "label: {nl: \"Communicatie\", en: \"Communication\"}, min_items: 4")
 
 
+@case("instrument-duplicate-key", 1, "instrument.yaml, line 5: not valid YAML: key "
+      "'codes' appears twice in one mapping (first on line 4); " + _ONCE)
+def _(study):
+    edit(study / "instrument.yaml", "  - id: status\n    ordered: false\n",
+         "  - id: status\n    codes: []\n")
+
+
 # --------------------------------------------------------------------------- codebook
 
 
@@ -273,6 +321,13 @@ def _(study):
       "outside the study folder")
 def _(study):
     _outside(study, "codebook.yaml")
+
+
+@case("codebook-duplicate-key", 1, "codebook.yaml, line 7: not valid YAML: key 'parent' "
+      "appears twice in one mapping (first on line 7); " + _ONCE)
+def _(study):
+    edit(study / "codebook.yaml", "{id: tijd, parent: condities,",
+         "{id: tijd, parent: condities, parent: werkzame_factoren,")
 
 
 # --------------------------------------------------------------------------- drawings
@@ -321,6 +376,55 @@ def _(study):
 @case("drawings-html-in-a-label-is-accepted", 0, "valid: no problems found")
 def _(study):
     _drawings(study, DRAWING)
+
+
+@case("drawings-duplicate-key", 1, "drawings.yaml, line 6: not valid YAML: key 'meeting' "
+      "appears twice in one mapping (first on line 2); " + _ONCE)
+def _(study):
+    _drawings(study, DRAWING.replace("    ties:\n", "    meeting: INT2023_B\n    ties:\n"))
+
+
+@case("drawings-same-file-listed-twice", 1, "study.yaml, drawings[1]: names the same file "
+      "as drawings[0] ('drawings.yaml'), whose meetings (INT2023_A) would be drawn twice; "
+      "found 'drawings.yaml'; expected each drawings file listed once")
+def _(study):
+    (study / "drawings.yaml").write_text(DRAWING, encoding="utf-8")
+    add_to_study(study, "drawings: [drawings.yaml, drawings.yaml]\n")
+
+
+@case("drawings-same-file-by-another-path", 1, "study.yaml, drawings[1]: names the same "
+      "file as drawings[0] ('drawings.yaml'), whose meetings (INT2023_A) would be drawn "
+      "twice; found 'net/../drawings.yaml'")
+def _(study):
+    (study / "net").mkdir()
+    (study / "drawings.yaml").write_text(DRAWING, encoding="utf-8")
+    add_to_study(study, "drawings: [drawings.yaml, net/../drawings.yaml]\n")
+
+
+@case("drawings-two-files-draw-one-meeting", 1, "more.yaml, drawings[0] (meeting "
+      "INT2023_A), column 'meeting': duplicate meeting id: drawings.yaml has a drawing of "
+      "this meeting too (drawings[0]); found 'INT2023_A'; expected one drawing per meeting, "
+      "in one drawings file")
+def _(study):
+    (study / "drawings.yaml").write_text(DRAWING, encoding="utf-8")
+    (study / "more.yaml").write_text(DRAWING.replace("rood", "groen"), encoding="utf-8")
+    add_to_study(study, "drawings: [drawings.yaml, more.yaml]\n")
+
+
+@case("meta-inferences-duplicate-key", 1, "meta.yaml, line 3: not valid YAML: key 'text' "
+      "appears twice in one mapping (first on line 2); " + _ONCE)
+def _(study):
+    (study / "meta.yaml").write_text("meta_inferences:\n  - {id: m1, text: a, type: x,\n"
+                                     "     text: b}\n", encoding="utf-8")
+    add_to_study(study, "meta_inferences: meta.yaml\n")
+
+
+@case("pseudonyms-duplicate-key", 1, "names.yaml, line 2: not valid YAML: key 'swv' "
+      "appears twice in one mapping (first on line 1); " + _ONCE)
+def _(study):
+    (study / "names.yaml").write_text("swv: [SWV Noord]\nswv: [SWV Zuid]\n",
+                                      encoding="utf-8")
+    add_to_study(study, "pseudonyms: names.yaml\n")
 
 
 @case("meta-inferences-alias-bomb", 1, "meta.yaml: YAML refused")
@@ -650,6 +754,41 @@ def _(study):
 @case("segments-csv-nul-byte", 1, "segments_2023.csv, line 2: NUL byte")
 def _(study):
     edit(study / "segments_2023.csv", "We vertrouwen", "We\x00vertrouwen")
+
+
+def test_the_tables_file_refuses_a_duplicate_key(tmp_path):
+    # read by ``image-synth tables`` only, not by validate: through the same loader
+    from image_synth.errors import DataValidationError
+    from image_synth.quant.report_tables import load_tables
+
+    path = tmp_path / "tables.yaml"
+    path.write_text("name: a\ntables: []\nname: b\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_tables(path)
+    assert [p.render() for p in info.value.problems] == [
+        "tables.yaml, line 3: not valid YAML: key 'name' appears twice in one mapping "
+        "(first on line 1); " + _ONCE]
+
+
+def test_merged_keys_may_be_overridden_but_not_repeated():
+    import yaml
+
+    from image_synth.study.models import YamlDuplicateKey, parse_yaml
+
+    # a merge (<<) brings keys in to be overridden: that is what it is for
+    assert parse_yaml("base: &b {a: 1, c: 2}\nd: {<<: *b, a: 5}\n")["d"] == {"a": 5, "c": 2}
+    with pytest.raises(YamlDuplicateKey) as info:
+        parse_yaml("d:\n  <<: {a: 1, a: 2}\n")
+    assert (info.value.key, info.value.first_line, info.value.problem_mark.line) == ("a", 2, 1)
+    assert isinstance(info.value, yaml.YAMLError)
+    assert parse_yaml("1: a\n'1': b\n") == {1: "a", "1": "b"}  # a number and a text
+
+
+def test_a_space_in_a_region_id_is_still_accepted():
+    # the id validator refuses paths, not spaces: existing studies may use them
+    from image_synth.study.models import Region
+
+    assert Region(id="Noord Oost").id == "Noord Oost"
 
 
 # --------------------------------------------------------------------------- the suite

@@ -51,11 +51,60 @@ def test_every_segment_with_an_unknown_code_or_source_is_reported(tmp_path, code
                                                               "INT2023_G_po", "INT2023_G_vo"},
                       file="segments.csv")
     found = [(p.row, p.column, p.value) for p in info.value.problems]
-    assert found == [("segment segments:1", "code", "samenwerking"),
-                     ("segment segments:3", "code", "samenwerking"),
-                     ("segment segments:6", "code", "samenwerking"),
-                     ("segment segments:3", "source_id", "INT2023_X"),
-                     ("segment segments:4", "source_id", "INT2023_X")]
+    # the file's line first (the header is line 1), then the segment id
+    assert found == [("line 2 (segment segments:1)", "code", "samenwerking"),
+                     ("line 4 (segment segments:3)", "code", "samenwerking"),
+                     ("line 7 (segment segments:6)", "code", "samenwerking"),
+                     ("line 4 (segment segments:3)", "source_id", "INT2023_X"),
+                     ("line 5 (segment segments:4)", "source_id", "INT2023_X")]
+
+
+def test_a_bad_code_names_the_line_of_the_csv(tmp_path, codebook):
+    # a blank line and a quote over two lines: the line is the editor's, not the row's
+    text = (MINI / "segments_2023.csv").read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace("Er is gewoon", '"Er is\ngewoon').replace(" tijd.,", ' tijd.",')
+    text.insert(3, "")
+    text[5] = text[5].replace("personeelstekort,", "onbekend,")
+    path = tmp_path / "interviews_2022.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        read_segments(path, codebook=codebook, file="qual/interviews_2022.csv")
+    assert [p.render() for p in info.value.problems] == [
+        ("qual/interviews_2022.csv, line 7 (segment interviews_2022:4), column 'code': code "
+         "is not in the codebook; found 'onbekend'; expected a code id, label or qda_name of "
+         "the codebook")]
+    # the segment ids themselves are unchanged: <file stem>:<data row>
+    path.write_text(path.read_text(encoding="utf-8").replace("onbekend,",
+                                                             "personeelstekort,"))
+    assert read_segments(path, codebook=codebook)["segment_id"].tolist()[:4] == [
+        f"interviews_2022:{n}" for n in range(1, 5)]
+
+
+def test_a_bad_offset_and_an_unknown_source_name_the_sheet_row_of_an_xlsx(tmp_path,
+                                                                          codebook):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["source_id", "code", "quote", "start", "end", "coder", "segment_id"])
+    sheet.append(["INT2023_A", "tijd", "Er is gewoon te weinig tijd.", 80, 108, "c1", "s1"])
+    sheet.append(["INT2023_X", "tijd", "Weinig tijd.", 10, 20, "c1", "s2"])
+    path = tmp_path / "segments.xlsx"
+    book.save(path)
+    with pytest.raises(DataValidationError) as info:
+        read_segments(path, codebook=codebook, known_sources={"INT2023_A"},
+                      file="segments.xlsx")
+    assert [p.render() for p in info.value.problems] == [
+        ("segments.xlsx, row 3 (segment s2), column 'source_id': source is not in the "
+         "sources table; found 'INT2023_X'; expected a source_id listed in the study's "
+         "sources")]
+    sheet.cell(row=3, column=4, value="-5")
+    book.save(path)
+    with pytest.raises(DataValidationError) as info:
+        read_segments(path, file="segments.xlsx")
+    assert [p.render() for p in info.value.problems] == [
+        ("segments.xlsx, row 3, column 'start': not a character offset; found '-5'; "
+         "expected a whole number >= 0 or empty")]
 
 
 # ----------------------------------------------------------------- source attributes

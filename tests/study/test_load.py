@@ -113,7 +113,8 @@ def test_segment_ending_before_start(mini_study):
     with pytest.raises(DataValidationError) as info:
         image_synth.load_study(mini_study)
     problem = info.value.problems[0]
-    assert (problem.row, problem.column, problem.value) == (2, "end", 80)
+    # the second data row is line 3 of the file
+    assert (problem.row, problem.column, problem.value) == ("line 3", "end", 80)
 
 
 def test_meta_inference_without_author(mini_study):
@@ -141,7 +142,8 @@ def test_cli_validate_reports_without_traceback(mini_study):
     result = _cli("validate", str(mini_study))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "segments_2023.csv, segment segments_2023:4, column 'code'" in result.stderr
+    assert ("segments_2023.csv, line 5 (segment segments_2023:4), column 'code'"
+            in result.stderr)
 
 
 def test_cli_validate_typo_in_path(tmp_path):
