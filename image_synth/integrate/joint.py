@@ -27,6 +27,7 @@ from .convergence import (
 from .rows import display_rows, row_segments
 
 if TYPE_CHECKING:
+    from ..qual import Pseudonymiser
     from ..study.load import Study
 
 __all__ = ["joint_display", "survey_row_stats", "mention_row_stats", "PAIR_COLUMNS",
@@ -307,6 +308,15 @@ def _no_associations(rows: pd.DataFrame) -> pd.DataFrame:
                          "rho_yields_mean": np.nan})
 
 
+def study_pseudonymiser(study: "Study") -> "Pseudonymiser":
+    """The pseudonymiser every published quote passes through: the study's dictionary
+    and the rules detector only (what a page shows must not depend on whether an
+    optional detector is installed)."""
+    from ..qual import Pseudonymiser
+
+    return Pseudonymiser({k: list(v) for k, v in study.pseudonyms.items()}, detector="rules")
+
+
 def _quotes(study: "Study", row_segs: pd.DataFrame, rows: pd.DataFrame,
             wave: int) -> pd.DataFrame:
     """An exemplar quote per row from the wave's interviews, pseudonymised.
@@ -317,7 +327,6 @@ def _quotes(study: "Study", row_segs: pd.DataFrame, rows: pd.DataFrame,
     pseudonymiser in row id order, as there (it learns names as it goes). The tests check
     that both pick the same quote.
     """
-    from ..qual import Pseudonymiser
     from ..qual._checks import is_missing
 
     sources = study.sources[(study.sources[C.SOURCE_TYPE] == _INTERVIEW)
@@ -326,8 +335,7 @@ def _quotes(study: "Study", row_segs: pd.DataFrame, rows: pd.DataFrame,
     if segs.empty:
         return pd.DataFrame({"row_id": rows["row_id"], C.QUOTE: "", "quote_source_id": "",
                              "quote_synthetic": False})
-    # rules only: a supplement must not depend on whether an optional detector is installed
-    pseudo = Pseudonymiser({k: list(v) for k, v in study.pseudonyms.items()}, detector="rules")
+    pseudo = study_pseudonymiser(study)
     attrs = sources.drop_duplicates(C.SOURCE_ID)
     flags = attrs[C.SYNTHETIC] if C.SYNTHETIC in attrs.columns else [False] * len(attrs)
     synthetic = {source_id: not is_missing(flag) and bool(flag)

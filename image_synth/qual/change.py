@@ -32,7 +32,7 @@ no sources in one of the waves cannot be compared: ``change`` is missing there a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -83,6 +83,12 @@ _TEXT = {
         "kept": "stable: ",
         "no_before": "no sources in {w0} in this group: no comparison",
         "no_after": "no sources in {w1} in this group: no comparison",
+        "title_pairs": "Change between {pairs} (each wave against the one before; k of N "
+                       "sources mentioning a code; a code counts once per source)",
+        "pair": "{w0} and {w1}",
+        "between": ", between ",
+        "earlier": "the earlier wave",
+        "later": "the later wave",
     },
     "nl": {
         "title": "Verandering tussen {w0} en {w1} (k van N bronnen die een code noemen; een "
@@ -106,29 +112,51 @@ _TEXT = {
         "kept": "stabiel: ",
         "no_before": "geen bronnen in {w0} in deze groep: geen vergelijking",
         "no_after": "geen bronnen in {w1} in deze groep: geen vergelijking",
+        "title_pairs": "Verandering tussen {pairs} (elke meting tegenover de vorige; k van "
+                       "N bronnen die een code noemen; een code telt één keer per bron)",
+        "pair": "{w0} en {w1}",
+        "between": ", tussen ",
+        "earlier": "de eerdere meting",
+        "later": "de latere meting",
     },
 }
 
 
-def change_rules(*, waves: tuple[int, int] = (2022, 2023), min_sources: int = 3,
+def change_rules(*, waves: tuple[int, int] | Sequence[tuple[int, int]], min_sources: int = 3,
                  abs_diff: float = 0.15, rel_diff: float = 0.5, language: str = "en") -> str:
     """The change rules in words, with the given parameters, one rule a line.
 
-    >>> print(change_rules().splitlines()[1])
-    1. new: no source mentions it in 2022, at least one does in 2023 (min_sources does not apply)
+    ``waves`` is required: ``(earlier, later)``, whose years the rules name; or a list of
+    such pairs (e.g. every consecutive pair of a trend), named all in the first line, the
+    rules then speaking of each pair's earlier and later wave.
+
+    >>> print(change_rules(waves=(2031, 2032)).splitlines()[1])
+    1. new: no source mentions it in 2031, at least one does in 2032 (min_sources does not apply)
+    >>> print(change_rules(waves=[(2031, 2032), (2032, 2033)]).splitlines()[0][:50])
+    Change between 2031 and 2032, between 2032 and 203
     """
     check_option("language", language, LANGUAGES)
-    w0, w1 = _check_params(waves, min_sources, abs_diff, rel_diff)
     t = _TEXT[language]
-    fmt = {"w0": w0, "w1": w1, "abs": abs_diff, "rel": rel_diff, "m": min_sources}
-    lines = [t["title"].format(**fmt)]
+    many = (not isinstance(waves, (str, bytes)) and len(waves) > 0
+            and all(isinstance(p, (tuple, list)) for p in waves))
+    pairs = [_check_params(p, min_sources, abs_diff, rel_diff)
+             for p in (waves if many else [waves])]
+    if len(pairs) == 1:
+        w0, w1 = pairs[0]
+        fmt = {"w0": w0, "w1": w1, "abs": abs_diff, "rel": rel_diff, "m": min_sources}
+        lines = [t["title"].format(**fmt)]
+    else:
+        fmt = {"w0": t["earlier"], "w1": t["later"], "abs": abs_diff, "rel": rel_diff,
+               "m": min_sources}
+        named = t["between"].join(t["pair"].format(w0=a, w1=b) for a, b in pairs)
+        lines = [t["title_pairs"].format(pairs=named)]
     for i, key in enumerate(("new", "gone", "more", "less", "stable"), start=1):
         lines.append(f"{i}. " + t[key].format(**fmt))
     return "\n".join(lines)
 
 
 def change_between_waves(segments: pd.DataFrame, sources: pd.DataFrame, *,
-                         codebook: Any = None, waves: tuple[int, int] = (2022, 2023),
+                         codebook: Any = None, waves: tuple[int, int] | None = None,
                          by: str | Iterable[str] | None = (), rollup: str = "code",
                          source_types: Iterable[str] | str | None = None,
                          min_sources: int = 3, abs_diff: float = 0.15,
@@ -144,7 +172,8 @@ def change_between_waves(segments: pd.DataFrame, sources: pd.DataFrame, *,
         ``wave`` column. For chapter 6 of the IMAGE report use
         ``source_types=("interview",)``.
     waves
-        ``(earlier, later)``, e.g. ``(2022, 2023)``.
+        ``(earlier, later)``, e.g. ``(2022, 2023)``. Default ``None``: the last two
+        waves that the sources of the selected types have.
     by
         Extra grouping columns (e.g. ``"situation"``); default: all sources together.
     min_sources
@@ -184,7 +213,8 @@ def change_between_waves(segments: pd.DataFrame, sources: pd.DataFrame, *,
     can be new here too, because ``min_sources`` guards only ``more`` and ``less``.
     """
     check_option("language", language, LANGUAGES)
-    w0, w1 = _check_params(waves, min_sources, abs_diff, rel_diff)
+    if waves is not None:
+        _check_params(waves, min_sources, abs_diff, rel_diff)
     by = normalise_by(by)
     if C.WAVE in by:
         raise AnalysisError("by must not contain 'wave': the waves are compared with each "
@@ -198,6 +228,14 @@ def change_between_waves(segments: pd.DataFrame, sources: pd.DataFrame, *,
     require_columns(sources, (C.SOURCE_ID, C.WAVE), file="sources")
     scope = select_sources(sources, source_types, known_types=SOURCE_TYPES)
     wave_values = pd.to_numeric(scope[C.WAVE], errors="coerce")
+    if waves is None:
+        present = sorted(int(w) for w in wave_values.dropna().unique())
+        if len(present) < 2:
+            raise AnalysisError(f"the sources of the selected types have "
+                                f"{len(present)} wave(s) ({', '.join(map(str, present))}): "
+                                "need two to compare; pass waves=(before, after)")
+        waves = (present[-2], present[-1])
+    w0, w1 = _check_params(waves, min_sources, abs_diff, rel_diff)
     scope = scope[wave_values.isin([w0, w1])]
     for wave in (w0, w1):
         if not (pd.to_numeric(scope[C.WAVE], errors="coerce") == wave).any():

@@ -116,7 +116,8 @@ def load_tables(path: str | Path, *, file: str | None = None) -> PublishedTables
 def report_tables(study: Any = None, *, survey: pd.DataFrame | None = None,
                   instrument: Instrument | None = None,
                   tables: str | Path | PublishedTables | Sequence[TableSpec | Mapping] | None
-                  = None, wave: int = 2023, lang: str = "nl") -> dict[str, pd.DataFrame]:
+                  = None, wave: int | None = None, lang: str = "nl"
+                  ) -> dict[str, pd.DataFrame]:
     """Recompute every table and figure the study's report publishes.
 
     Parameters
@@ -133,7 +134,8 @@ def report_tables(study: Any = None, *, survey: pd.DataFrame | None = None,
         The tables file (a path), its parsed content, or a list of table specs.
     wave
         The wave of the tables that do not fix their own ``waves``; ``"{wave}"`` in a
-        table id is replaced by it.
+        table id is replaced by it. Default ``None``: the study's latest wave
+        (``study.config.waves``), or without a study the latest wave in ``survey``.
     lang
         Language of labels: ``"nl"`` or ``"en"``.
 
@@ -165,7 +167,7 @@ def report_tables(study: Any = None, *, survey: pd.DataFrame | None = None,
     --------
     >>> import image_synth
     >>> from image_synth.quant.report_tables import report_tables
-    >>> tables = report_tables(image_synth.load_study(), wave=2023)
+    >>> tables = report_tables(image_synth.load_study())  # the study's latest wave
     >>> t3 = tables["table_3_status_by_situation"]
     >>> int(t3.loc[t3["situation"] == "total", "count"].sum())
     239
@@ -179,6 +181,8 @@ def report_tables(study: Any = None, *, survey: pd.DataFrame | None = None,
             tables = Path(study.root) / (named or TABLES_FILE)
     if survey is None or instrument is None:
         raise AnalysisError("report_tables needs a study, or both survey= and instrument=")
+    if wave is None:
+        wave = _latest_wave(study, survey)
     specs = _specs(tables)
     problems = [p for spec in specs for p in _spec_problems(spec, instrument, survey)]
     if problems:
@@ -189,6 +193,17 @@ def report_tables(study: Any = None, *, survey: pd.DataFrame | None = None,
         out[spec.id.replace("{wave}", str(wave))] = _compute(spec, survey, instrument, wave,
                                                              lang)
     return out
+
+
+def _latest_wave(study: Any, survey: pd.DataFrame) -> int:
+    """The study's latest wave; without a study, the latest wave in the survey."""
+    waves = list(getattr(getattr(study, "config", None), "waves", None) or ())
+    if not waves and C.WAVE in survey.columns:
+        waves = [int(w) for w in pd.to_numeric(survey[C.WAVE], errors="coerce").dropna()]
+    if not waves:
+        raise AnalysisError("report_tables: no wave given and none in the study or the "
+                            "survey; pass wave=")
+    return int(max(waves))
 
 
 # --------------------------------------------------------------------------- specs

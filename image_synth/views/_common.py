@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..qual import Pseudonymiser
     from ..results import ScopeResults
+    from ..study.load import Study
+
+
+def pseudonymiser(study: "Study") -> "Pseudonymiser":
+    """The pseudonymiser the supplement passes its quotes through
+    (:func:`image_synth.integrate.joint.study_pseudonymiser`)."""
+    from ..integrate.joint import study_pseudonymiser
+
+    return study_pseudonymiser(study)
 
 
 def waves_up_to(results: "ScopeResults", column_of) -> list[int]:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..render.words import word
-from ._common import waves_up_to
+from ._common import pseudonymiser, waves_up_to
 from .view import View
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ def interview_trend(results: "ScopeResults", *, lang: str = "nl") -> View:
              pd.DataFrame(columns=[C.CODE, "wave_before", "wave_after", "change"]))
     frame = frame.drop(columns=["share_before", "share_after", "relative_diff"],
                        errors="ignore")
-    note = (change_rules(waves=(waves[-2], waves[-1]), language=language).replace("\n", " ")
+    # the rules name every pair of waves the table holds, not only the last
+    note = (change_rules(waves=list(zip(waves, waves[1:])), language=language)
+            .replace("\n", " ")
             if len(waves) > 1 else word("view_one_wave", lang, waves=", ".join(map(str, waves))))
     return View("interview_trend", word("view_interview_trend", lang), frame, note=note)
 
@@ -100,12 +102,15 @@ def case_by_code(results: "ScopeResults", *, lang: str = "nl") -> View:
 
 def quotes(results: "ScopeResults", *, lang: str = "nl") -> View:
     """At most three quotes per code and group, pinned ones first, synthetic ones marked
-    (:func:`image_synth.qual.quote_matrix`)."""
+    (:func:`image_synth.qual.quote_matrix`), pseudonymised as in the supplement (the
+    study's dictionary and the rules detector, :func:`~._common.pseudonymiser`): the
+    supplement pseudonymises its quotes with publishing on or off, and so does this."""
     from ..qual import quote_matrix
 
     segments, sources = _interviews(results)
     frame = (quote_matrix(segments, sources, by=_qual_group(results),
-                          codebook=results.study.codebook) if len(sources)
+                          codebook=results.study.codebook,
+                          pseudonymiser=pseudonymiser(results.study)) if len(sources)
              else pd.DataFrame(columns=[C.CODE, "quote"]))
     return View("quotes", word("view_quotes", lang), frame)
 

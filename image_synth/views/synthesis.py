@@ -58,11 +58,24 @@ def convergence(results: "ScopeResults", *, lang: str = "nl", overrides: str = "
     frame["hidden"] = frame["row_id"].map(hidden).fillna("") if results.publish else ""
     survey_based = ["prom_survey", "conv_survey_interviews", "conv_survey_meetings"]
     frame.loc[frame["hidden"] != "", survey_based] = None
+    return View("convergence", word("view_convergence", lang), frame,
+                note=_rules_note(results, display, lang), min_n=results.min_n)
+
+
+def _rules_note(results: "ScopeResults", display: pd.DataFrame, lang: str) -> str:
+    """The convergence rules the display was coded by, as the supplement states them
+    (:func:`image_synth.render.integration.convergence_rules_text`): the display's own
+    rules, with the study's k as the fewest respondents for a survey grade when
+    publishing (the survey cell, and so its code, is blanked below k). With publishing
+    off nothing is blanked, so the note states the rules' own minimum."""
+    from dataclasses import replace
+
     from ..integrate import ConvergenceRules, rules_text
 
-    return View("convergence", word("view_convergence", lang), frame,
-                note=rules_text(ConvergenceRules(), lang="nl" if lang == "nl" else "en"),
-                min_n=results.min_n)
+    rules = display.attrs.get("convergence_rules") or ConvergenceRules()
+    if results.publish:
+        rules = replace(rules, min_n=max(rules.min_n, results.min_n))
+    return rules_text(rules, lang="nl" if lang == "nl" else "en")
 
 
 def themes(results: "ScopeResults", *, lang: str = "nl") -> View:

@@ -119,12 +119,12 @@ def test_different_wave_sizes():
 
 
 def test_rules_printed_and_attached(result):
-    text = change_rules()
+    text = change_rules(waves=(2022, 2023))
     assert result.attrs["rules"] == text
     assert "new:" in text and "min_sources does not apply" in text
     assert "at least 0.15" in text and "at least 50%" in text and "at least 3 sources" in text
     assert result.attrs["parameters"]["min_sources"] == 3
-    dutch = change_rules(language="nl", min_sources=4)
+    dutch = change_rules(waves=(2022, 2023), language="nl", min_sources=4)
     assert "minstens 4 bronnen" in dutch
 
 
