@@ -30,7 +30,7 @@ wave: int = 0  # measurement wave (meting); 0: the study's latest wave
 lang: str = "nl"  # language of headings and tables: "nl" or "en"
 publish: bool = True  # True: publication rules on (cells of fewer than k hidden); False: every number
 
-# %% [markdown]
+# %% [markdown] tags=["analyst"]
 # Elke tabel is ook een DataFrame: `results.interview_change`, en `.frame` van elk
 # overzicht hieronder (bijvoorbeeld `views.mentions(results).frame`).
 

@@ -29,7 +29,7 @@ wave: int = 0  # measurement wave (meting); 0: the study's latest wave
 lang: str = "nl"  # language of headings and tables: "nl" or "en"
 publish: bool = True  # True: publication rules on (cells of fewer than k hidden); False: every number
 
-# %% [markdown]
+# %% [markdown] tags=["analyst"]
 # De maten zijn ook een DataFrame: `results.network_measures`, en `.frame` van de
 # overzichten hieronder.
 

@@ -19,9 +19,11 @@
 # # Vragenlijst: schalen, antwoorden, vergelijkingen en samenhang
 #
 # Dit notebook laat de vragenlijst van één afbakening (landelijk, een
-# samenwerkingssituatie of een regio) en één meting zien. Pas de parameters in de
-# eerste cel aan en voer alle cellen uit. Elke cel roept één functie van `image_synth`
-# aan; de analyse zelf staat in het pakket.
+# samenwerkingssituatie of een regio) en één meting zien.
+
+# %% [markdown] tags=["analyst"]
+# Pas de parameters in de eerste cel aan en voer alle cellen uit. Elke cel roept
+# één functie van `image_synth` aan; de analyse zelf staat in het pakket.
 
 # %% tags=["parameters"]
 study: str = ""  # study folder or its study.yaml; empty: the embedded example study
@@ -31,7 +33,7 @@ wave: int = 0  # measurement wave (meting); 0: the study's latest wave
 lang: str = "nl"  # language of headings and tables: "nl" or "en"
 publish: bool = True  # True: publication rules on (cells of fewer than k hidden); False: every number
 
-# %% [markdown]
+# %% [markdown] tags=["analyst"]
 # De resultaten van de afbakening worden één keer berekend. Elke tabel hieronder is
 # ook een DataFrame: `results.reliabilities`, `results.wave_change`,
 # `results.condition_summary`, `results.associations`, `results.distribution([...])`.

@@ -19,8 +19,11 @@
 # # Synthese: joint display, convergentie, CMO, thema's en bewijs
 #
 # Dit notebook zet de vragenlijst, de interviews en de reflectiebijeenkomsten naast
-# elkaar voor één afbakening. Probeer een andere keuze voor de convergentie met een
-# bestand met overrides (parameter `overrides`).
+# elkaar voor één afbakening.
+
+# %% [markdown] tags=["analyst"]
+# Probeer een andere keuze voor de convergentie met een bestand met overrides
+# (parameter `overrides`).
 
 # %% tags=["parameters"]
 study: str = ""  # study folder or its study.yaml; empty: the embedded example study
@@ -31,7 +34,7 @@ lang: str = "nl"  # language of headings and tables: "nl" or "en"
 publish: bool = True  # True: publication rules on (cells of fewer than k hidden); False: every number
 overrides: str = ""  # YAML file with the analyst's convergence codes and rationale; empty: none
 
-# %% [markdown]
+# %% [markdown] tags=["analyst"]
 # Elke tabel is ook een DataFrame: `results.joint_display`,
 # `results.situation_displays`, `results.cmo`, `results.evidence_map`,
 # `results.meta_inferences`, en `.frame` van de overzichten hieronder.

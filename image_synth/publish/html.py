@@ -53,8 +53,9 @@ DROPPED_MIMES = ("application/javascript", "text/javascript",
                  "application/vnd.jupyter.widget-view+json",
                  "application/vnd.jupyter.widget-state+json")
 
-#: Cell tags whose cells are left out of the page.
-DROPPED_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
+#: Cell tags whose cells are left out of the page ("analyst": a notebook's words to the
+#: analyst who runs it, such as which cell to change, or which frame holds a table).
+DROPPED_TAGS = ("parameters", "injected-parameters", "remove-cell", "remove_cell", "analyst")
 
 #: Where the page CSS lives (package data, also shown in JupyterLab by the table renderer).
 CSS_FILE = ("data", "css", "page.css")

@@ -79,6 +79,23 @@ def test_analyst_notebooks_explain_each_step_in_dutch(name):
     assert " de " in words and " het " in words
 
 
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n != "supplement"])
+def test_words_to_the_analyst_stay_in_the_notebook(name):
+    # a page published from an analyst notebook (run --notebook survey) leaves out the
+    # cells tagged 'analyst': which cell to change, which frame holds a table
+    from image_synth.publish.html import DROPPED_TAGS
+
+    assert "analyst" in DROPPED_TAGS
+    nb = nbformat.read(notebook_path(name), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        to_the_analyst = any(w in cell.source for w in (
+            "parameter", "`results", "DataFrame", "voer ", ".frame", "`views"))
+        assert to_the_analyst == ("analyst" in cell.metadata.get("tags", [])), cell.source
+    assert "analyst" not in nb.cells[0].metadata.get("tags", [])   # the page's title
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_every_code_cell_only_calls_the_package(name):
     nb = nbformat.read(notebook_path(name), as_version=4)

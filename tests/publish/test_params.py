@@ -93,6 +93,7 @@ def test_run_params_runs_exactly_those_sets_with_any_notebook(tmp_path, cli):
                      "region-G.html": "params/mini/region/G.yaml"}
     page = (out / "region-G.html").read_text()
     assert "Vragenlijst: schalen, antwoorden" in page  # the survey notebook's text
+    assert "Pas de parameters" not in page and "results.reliabilities" not in page
     # --params names the scopes: --only beside it is refused before anything runs
     proc = cli("run", str(MINI), "--params", "params/mini/region", "--only", "A",
                "--out", str(tmp_path / "x"), cwd=tmp_path)
