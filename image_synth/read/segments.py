@@ -177,13 +177,19 @@ def _match_code(index: dict[str, str], name: str | None, leaf: str | None) -> st
 
 
 def _path(codebook: Codebook, code_id: str) -> str:
+    """``parent > child``: the code's ids from the top of the tree. An id that holds its
+    parent's path already (``init`` names a code whose name is used twice
+    ``Barriers > Other``) adds only its own last part."""
     parts, seen = [], set()
     current: str | None = code_id
     while current is not None and current not in seen:
         seen.add(current)
         parts.append(current)
         current = codebook.code(current).parent
-    return " > ".join(reversed(parts))
+    path = ""
+    for part in reversed(parts):
+        path = part if not path or part.startswith(path + " > ") else f"{path} > {part}"
+    return path
 
 
 def read_flat_segments(path: str | Path, *, file: str | None = None) -> pd.DataFrame:

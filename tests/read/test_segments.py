@@ -145,3 +145,19 @@ def test_flat_export_lists_its_sources_without_attributes(tmp_path, codebook):
     read = read_segment_file(_segments(tmp_path, {}), codebook=codebook)
     assert read.sources.to_dict("list") == {
         "source_id": ["INT2023_A", "INT2023_B", "INT2023_G_po", "INT2023_G_vo"]}
+
+
+def test_a_code_whose_id_holds_its_parents_path_is_not_named_twice(tmp_path):
+    # init names a code whose name two codes share by its path ('Barriers > Other'):
+    # its path is that id, not 'Barriers > Barriers > Other'
+    book = Codebook.model_validate({"name": "t", "codes": [
+        {"id": "Barriers", "label": {"nl": "Barriers"}},
+        {"id": "Barriers > Other", "label": {"nl": "Other"}, "parent": "Barriers"},
+        {"id": "Facilitators", "label": {"nl": "Facilitators"}},
+        {"id": "Facilitators > Other", "label": {"nl": "Other "}, "parent": "Facilitators"}]})
+    path = tmp_path / "segments.csv"
+    path.write_text("source_id,code,quote\nA,Barriers > Other,q1\nA,Facilitators > Other,q2\n"
+                    "A,Barriers,q3\n", encoding="utf-8")
+    frame = read_segments(path, codebook=book)
+    assert frame["code_path"].tolist() == ["Barriers > Other", "Facilitators > Other",
+                                           "Barriers"]
