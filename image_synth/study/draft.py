@@ -381,8 +381,9 @@ def _instrument(parts: list[_SpssFile], keys: dict[str, str], draft: Draft,
 
 def _group_values(parts: list[_SpssFile], groups: dict[str, str]
                   ) -> dict[str, dict[str, str]]:
-    """Level -> {id as the reader reads it: label}, in order of first appearance; and for
-    the situation level also the region -> situations seen (under ``"_nesting"``)."""
+    """Level -> {id as the reader reads it: label}, numeric codes in their order (as SPSS
+    lists its value labels), others in order of first appearance; and for the situation
+    level also the region -> situations seen (under ``"_nesting"``)."""
     from ..read.survey import _cell_text
 
     found: dict[str, dict[str, str]] = {level: {} for level in groups}
@@ -403,6 +404,9 @@ def _group_values(parts: list[_SpssFile], groups: dict[str, str]
                 if region and situation:
                     nesting.setdefault(region, {}).setdefault(situation, 0)
                     nesting[region][situation] += 1
+    for level, values in found.items():
+        if values and all(_is_number(v) for v in values):
+            found[level] = dict(sorted(values.items(), key=lambda kv: float(kv[0])))
     found["_nesting"] = nesting  # type: ignore[assignment]
     return found
 

@@ -278,3 +278,19 @@ def test_a_drafted_studys_empty_sections_say_why(enquete, tmp_path):
         html = sections.integration(results, lang=lang).to_html()
         assert joint in BeautifulSoup(html, "html.parser").get_text()
         assert "<table" not in html.split("integration-cmo")[0]
+
+
+def test_regions_with_numeric_codes_are_drafted_in_code_order(enquete, tmp_path):
+    # the file's first respondents are from Zwolle (3): the pages list the regions as
+    # SPSS lists the codes, 1 Arnhem, 2 Ede, 3 Zwolle, not in order of appearance
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(enquete))
+    shuffled = tmp_path / "shuffled.sav"
+    pyreadstat.write_sav(frame.iloc[::-1].reset_index(drop=True), str(shuffled),
+                         column_labels=dict(zip(meta.column_names, meta.column_labels)),
+                         variable_value_labels=meta.variable_value_labels)
+    draft_study(tmp_path / "a", surveys=[shuffled], waves=[2023], id_column="RespNr",
+                groups={"region": "gemeente"})
+    config = image_synth.load_study(tmp_path / "a").config
+    assert [r.label.nl for r in config.regions] == ["Arnhem", "Ede", "Zwolle"]
