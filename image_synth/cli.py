@@ -175,9 +175,9 @@ def validate(study: str | None) -> None:
               help="The column holding the respondent id [default: respondent_id].")
 @click.option("--group", "groups", multiple=True, metavar="NAME=COLUMN",
               help="A level (region, situation, sector) and the survey column (and QDA "
-                   "source attribute) holding it; region is required. Another NAME "
-                   "(gemeente=GEM) is the study's word for its lowest level (the region), "
-                   "or, with region given too, for the level above it.")
+                   "source attribute) holding it. One other NAME (gemeente=GEM) is the "
+                   "study's word for its lowest level (the region), or, with region given "
+                   "too, for the level above it. The region is required.")
 @click.option("--segments", type=click.Path(exists=True, dir_okay=False, path_type=str),
               default=None, help="A REFI-QDA project (.qdpx, .qde): codes and sources.")
 @click.option("--codebook", type=click.Path(exists=True, dir_okay=False, path_type=str),

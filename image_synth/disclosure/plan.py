@@ -521,8 +521,14 @@ class Plan:
         from ..atomic import write_atomic
 
         target = _cache_file(self.study, self.wave)
-        if target is None or target.is_file():
+        if target is None:
             return
+        if target.is_file():
+            try:
+                _from_json(target.read_text(encoding="utf-8"))
+                return                      # a good one is there already
+            except Exception:  # noqa: BLE001 - damaged: replaced below
+                pass
         try:
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             write_atomic(target, _to_json(self._tables))
@@ -642,7 +648,10 @@ def cache_folder():
     value = os.environ.get(CACHE_ENV)
     if value is not None:
         return None if value.strip().lower() in ("", "off") else Path(value)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:      # no home folder to be found: no cache, decided each time
+        return None
     return Path(base) / "image_synth"
 
 
@@ -670,16 +679,22 @@ CACHE_SCHEMA = 1
 
 def cache_key(study: "Study", wave: int) -> str:
     """What a plan depends on: the package (its version and the hash of its own code),
-    every input file's hash, the wave and the study's k (a changed input, or changed
-    code at the same version, gives another key)."""
+    every input file's hash, the survey and the grouping as loaded (a study taken apart
+    with :meth:`~image_synth.study.load.Study.subset` has the same files but other
+    respondents), the wave and the study's k (a changed input, or changed code at the
+    same version, gives another key)."""
     import hashlib
     import json
 
     from .. import __version__
     from ..study.fingerprint import input_hashes
 
+    survey = hashlib.sha256(pd.util.hash_pandas_object(
+        study.survey, index=False).to_numpy().tobytes())
+    survey.update(",".join(map(str, study.survey.columns)).encode())
     text = json.dumps({"version": __version__, "code": _code_hash(),
-                       "inputs": input_hashes(study), "wave": int(wave),
+                       "inputs": input_hashes(study), "survey": survey.hexdigest(),
+                       "config": study.config.model_dump_json(), "wave": int(wave),
                        "min_n": study.min_n}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 

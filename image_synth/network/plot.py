@@ -574,8 +574,11 @@ def plot_drawings(drawings: Drawing | Iterable[Drawing], *, ncols: int = 4, lang
     fit = int(panel_size * ncols // (0.6 + 0.065 * widest)) if handles else 1
     legend_cols = max(1, min(len(handles), 6, fit))
     legend_rows = math.ceil(len(handles) / legend_cols) if handles else 0
-    lines = max((h.get_label().count("\n") + 1 for h in handles), default=1)
-    legend_h = 0.4 + 0.2 * (legend_rows + lines - 1) if legend else 0.0
+    # matplotlib fills the legend column by column: row r holds entries r, r + rows, ...;
+    # each row is as tall as its tallest entry
+    lines = sum(max(h.get_label().count("\n") + 1 for h in handles[r::legend_rows])
+                for r in range(legend_rows))
+    legend_h = 0.4 + 0.2 * lines if legend else 0.0
     fig, axes = plt.subplots(nrows, ncols, squeeze=False,
                              figsize=(panel_size * ncols, panel_size * nrows + legend_h))
     places = places or {}

@@ -102,14 +102,19 @@ def index_page(study: Any, manifest: dict[str, Any], *, lang: str, scrub: list[s
                       situation=cfg.situation_label(r.situation, lang)
                       if r.situation is not None else "")
                  for r in cfg.regions],
-        region_head=(cfg.level_name("region", lang) or "").capitalize()
+        region_head=_first_upper(cfg.level_name("region", lang) or "")
         or word("index_region", lang),
-        situation_head=(cfg.level_name("situation", lang) or "").capitalize()
+        situation_head=_first_upper(cfg.level_name("situation", lang) or "")
         or word("index_situation", lang),
         situations_heading=level_heading(study, "situation", lang, "index_situations"),
         regions_heading=level_heading(study, "region", lang, "index_regions"),
         others=others, version=__version__, manifest=MANIFEST)
     return page(text, lang=lang, scrub=scrub)
+
+
+def _first_upper(text: str) -> str:
+    """``GGD-regio`` stays so (``str.capitalize`` would give ``Ggd-regio``)."""
+    return text[:1].upper() + text[1:]
 
 
 def _setting(entry: dict[str, Any]) -> tuple[Any, Any]:

@@ -69,8 +69,8 @@ def level_heading(study: "Study", level: str, lang: str, default: str) -> str:
 def respondent_word(study: "Study", lang: str) -> str:
     """What the study calls its respondents, plural (``scholen``), else the package's
     ``respondenten``."""
-    own = study.config.respondents
-    return own.get(lang) if own is not None else word("respondents", lang)
+    own = getattr(study.config.respondents, lang, None)   # not the other language's
+    return own or word("respondents", lang)
 
 
 def study_word(study: "Study", key: str, lang: str, **fmt) -> str:

@@ -402,7 +402,7 @@ def _cmo_cell(members: list, labels: dict[str, str], row_id: str | None, k: int,
         elif m.n and m.n > 0 and m.mean == m.mean:
             # no n: where a "don't know" count is hidden, the valid n would give it back
             evidence.append(f'{html.escape(word("survey_mean_short", lang))} '
-                            f"{number(m.mean, lang)}")
+                            f"{number(m.mean, lang, int(m.mean_digits))}")
         if m.n_sources and m.k_sources:
             evidence.append(html.escape(word("k_of_n_interviews", lang,
                                              k=integer(m.k_sources, lang),

@@ -240,9 +240,9 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
     if table is None and not groups:
         return _section(results, "mechanisms", lang, [_p(word("no_mechanisms", lang))])
     inst = results.study.instrument
-    first = next(iter(groups.values()))[0] if groups else \
-        next((i.id for i in inst.items if i.scale), None)
-    span = _answer_ends(results, first, lang) if first else ""
+    items = [i for g in groups.values() for i in g] or [i.id for i in inst.items if i.scale]
+    spans = {_answer_ends(results, i, lang) for i in items}
+    span = spans.pop() if len(spans) == 1 else ""   # scales on other answers: no range
     parts: list = [_p(word("mechanisms_intro", lang, span=f" ({span})" if span else ""))]
     if table is not None:
         parts += [_h3("mechanisms-reliability", word("reliability_heading", lang)), table,

@@ -205,11 +205,18 @@ def wave_change_table(results: "ScopeResults", lang: str) -> Table | None:
                  notes=notes)
 
 
-def _scale_ends(results: "ScopeResults", item: str) -> str:
-    """`` (1–5)``: the lowest and highest numeric answer of ``item``."""
+def _scale_ends(results: "ScopeResults", items) -> str:
+    """`` (1–5)``: the lowest and highest numeric answer, when ``items`` share them
+    (else nothing: each answer table below gives its own)."""
     inst = results.study.instrument
-    codes = inst.response_set(inst.item(item).response_set).numeric_codes
-    return f" ({min(codes)}–{max(codes)})" if codes else ""
+    ends = set()
+    for item in items:
+        codes = inst.response_set(inst.item(item).response_set).numeric_codes
+        ends.add((min(codes), max(codes)) if codes else None)
+    if len(ends) != 1 or None in ends:
+        return ""
+    (lo, hi), = ends
+    return f" ({lo}–{hi})"
 
 
 def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
@@ -244,7 +251,7 @@ def condition_summary_table(results: "ScopeResults", lang: str) -> Table | None:
     return Table(f"conditions-{results.scope.kind}",
                  header + ([word("ci95", lang)] if with_interval else []), rows,
                  caption=word("condition_summary_caption", lang,
-                              span=_scale_ends(results, frame[C.ITEM].iloc[0])),
+                              span=_scale_ends(results, frame[C.ITEM])),
                  notes=notes)
 
 

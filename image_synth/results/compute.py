@@ -568,10 +568,9 @@ class ScopeResults:
 
     def _make_cmo(self) -> pd.DataFrame:
         """Context, mechanism and outcome elements with their evidence; survey numbers
-        hidden as on the joint display, and an outcome item's (satisfaction, a yield)
-        where its answer table on this scope hides a cell or a sibling scope needs it
-        hidden: its n, mean and top-two share beside that table would give the hidden
-        cells back."""
+        hidden, and shown at the precision, as on the joint display; an outcome item's
+        mean (satisfaction) hidden where its answer table on this scope hides a cell:
+        beside that table it would give the hidden cells back."""
         from ..integrate import cmo_table
 
         kwargs = {} if self.scope.kind == "national" else {self.scope.kind: self.scope.value}
@@ -580,18 +579,22 @@ class ScopeResults:
         out = cmo_table(self.study, wave=self.wave, **kwargs).drop(
             columns=["evidence", C.LABEL], errors="ignore")
         out["hidden"] = ""
+        out["mean_digits"] = 2
         if self.publish:
             small = (out[C.N] > 0) & (out[C.N] < self.min_n)
             out.loc[small, "hidden"] = "primary"
             display = self.joint_display.set_index("row_id")
-            hiding = self._items_with_hidden_answers() | self._sibling_hidden(self.wave)
+            hiding = self._items_with_hidden_answers()
             for i, element in out["element"].items():
                 if out.at[i, "hidden"]:
                     continue
-                if element in display.index:
+                if element in display.index:   # as the joint display shows it
                     if display.at[element, "hidden_survey"]:
                         out.at[i, "hidden"] = display.at[element, "hidden_survey"]
-                elif element in hiding and out.at[i, C.N] > 0:
+                    else:
+                        out.at[i, "mean_digits"] = int(display.at[element, "mean_digits"])
+                elif element in hiding and out.at[i, C.MEAN] == out.at[i, C.MEAN]:
+                    # a mean the table shows (satisfaction; a yield shows none)
                     out.at[i, "hidden"] = "complementary"
         return out
 

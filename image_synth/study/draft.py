@@ -535,19 +535,36 @@ def _group_roles(groups: dict[str, str]) -> tuple[dict[str, str], dict[str, str]
     is the level above (the package's situation). Returns ``(level -> column, level ->
     the study's name)``.
     """
-    roles = {k: v for k, v in groups.items() if k in GROUP_LEVELS}
-    own = [k for k in groups if k not in GROUP_LEVELS]
-    free = [level for level in (C.REGION, C.SITUATION) if level not in roles]
-    if len(own) > len(free):
+    import difflib
+
+    roles: dict[str, str] = {}
+    own = []
+    for name, column in groups.items():
+        level = name.casefold()
+        if level in GROUP_LEVELS:
+            roles[level] = column
+            continue
+        close = difflib.get_close_matches(level, GROUP_LEVELS, n=1, cutoff=0.75)
+        if close:   # a typo of a level is not a level of its own
+            raise StudyError(f"--group {name}=...: did you mean --group {close[0]}=...? (a "
+                             "name that is not region, situation or sector is the study's "
+                             "own word for its lowest level)")
+        own.append(name)
+    if len(own) > 1:
         raise StudyError(
-            f"--group {own[-1]}=...: {len(own)} groups with names of their own, but only "
-            f"{' and '.join(free) or 'no level'} left to give them; name them by level "
-            "(--group situation=COLUMN --group region=COLUMN) and say what the study calls "
-            "them under 'levels' in study.yaml")
+            f"--group {own[0]}=... --group {own[1]}=...: only one group may have a name "
+            "of its own (the lowest level); name the others by level (--group "
+            "situation=COLUMN for the level above, sector=COLUMN for a cross-cut) and say "
+            "what the study calls them under 'levels' in study.yaml")
     names = {}
-    for level, name in zip(free, own):
-        roles[level] = groups[name]
-        names[level] = name
+    if own:
+        level = C.REGION if C.REGION not in roles else C.SITUATION
+        if level in roles:
+            raise StudyError(f"--group {own[0]}=...: region and situation are named "
+                             "already; a name of its own is the lowest level or the one "
+                             "above it")
+        roles[level] = groups[own[0]]
+        names[level] = own[0]
     return roles, names
 
 

@@ -786,9 +786,11 @@ class StudyConfig(_Model):
 
     def level_name(self, level: str, lang: str = "nl", *, plural: bool = False) -> str | None:
         """What the study calls ``level`` (region, situation, sector) in ``lang`` (its
-        plural with ``plural=True``), or ``None`` where it keeps the package's word."""
+        plural with ``plural=True``), or ``None`` where it keeps the package's word: also
+        where the study names the level in the other language only (an English page
+        says "region", not the Dutch "gemeente")."""
         names = getattr(self.levels, level + "s" if plural else level)
-        return names.get(lang) if names is not None else None
+        return getattr(names, lang, None) if names is not None else None
 
     def region(self, region_id: str) -> Region:
         for region in self.regions:

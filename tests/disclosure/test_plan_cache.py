@@ -51,6 +51,13 @@ def test_a_notebook_run_alone_keeps_its_decisions_in_the_users_cache(tmp_path, m
     assert not plan(image_synth.load_study(study_dir), 2023)._tables
 
 
+def test_a_subset_of_the_study_has_a_key_of_its_own():
+    # the same files, other respondents: a subset's plan is never the whole study's
+    study = image_synth.load_study(MINI)
+    assert cache_key(study.subset(region="A"), 2023) != cache_key(study, 2023)
+    assert cache_key(image_synth.load_study(MINI), 2023) == cache_key(study, 2023)
+
+
 def test_a_changed_input_file_changes_the_key(tmp_path):
     study_dir = tmp_path / "mini"
     shutil.copytree(MINI, study_dir)

@@ -127,3 +127,20 @@ def test_words_come_from_the_catalogue():
         assert {"net_drawing", "net_figure", "net_reason_star", "net_hub_mark"} <= set(words)
         for key in plot.STRUCTURE_LABELS.values():
             assert key in words
+
+
+@pytest.mark.parametrize("count, ncols", [(1, 1), (2, 2), (8, 4)])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_shared_legend_fits_the_figure_below_the_panels(example_drawings, count, ncols,
+                                                            lang):
+    # 'partnership for inclusive educati…' ran past the right edge; wrapped entries
+    # need room of their own
+    fig = plot_drawings(example_drawings[:count], lang=lang, ncols=ncols)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.legends[0].get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width
+    lowest = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes[:count])
+    assert box.y1 <= lowest + 1                      # display y grows upwards
+    assert all(len(line) <= 28 for t in fig.legends[0].get_texts()
+               for line in t.get_text().splitlines())

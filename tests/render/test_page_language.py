@@ -216,3 +216,8 @@ def test_a_level_heading_is_the_studys_plural_or_says_per_level():
     assert level_heading(both, "region", "nl", "index_regions") == "Gemeenten"
     assert level_heading(both, "region", "en", "index_regions") == "Municipalities"
     assert respondent_word(both, "en") == "schools"
+    # named in Dutch only (as init drafts it): an English page keeps the package's words
+    dutch = study(levels={"region": {"nl": "gemeente"}}, respondents={"nl": "scholen"})
+    assert level_heading(dutch, "region", "en", "index_regions") == "Regions"
+    assert respondent_word(dutch, "en") == "respondents"
+    assert dutch.config.level_name("region", "en") is None

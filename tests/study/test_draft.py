@@ -126,11 +126,16 @@ def test_a_group_named_as_the_study_names_it_is_a_level_with_that_name(enquete, 
     config = image_synth.load_study(tmp_path / "a").config
     assert config.columns.region == "gemeente" and config.levels.region.nl == "gemeente"
     assert not config.situations
-    # a name of its own beside region is the level above it; two are one too many
-    with pytest.raises(StudyError, match="only situation left"):
+    # one name of its own at most; a typo of a level is not a level of its own
+    with pytest.raises(StudyError, match="only one group may have a name of its own"):
         draft_study(tmp_path / "b", surveys=[enquete], waves=[2023], id_column="RespNr",
-                    groups={"region": "gemeente", "provincie": "gemeente",
-                            "land": "gemeente"})
+                    groups={"provincie": "gemeente", "gemeente": "gemeente"})
+    with pytest.raises(StudyError, match="did you mean --group region="):
+        draft_study(tmp_path / "c", surveys=[enquete], waves=[2023], id_column="RespNr",
+                    groups={"regoin": "gemeente"})
+    draft_study(tmp_path / "d", surveys=[enquete], waves=[2023], id_column="RespNr",
+                groups={"Region": "gemeente"})        # the level, whatever its case
+    assert image_synth.load_study(tmp_path / "d").config.columns.region == "gemeente"
 
 
 def test_init_with_a_real_nvivo_project_validates_and_publishes(enquete, tmp_path, shared):
@@ -270,8 +275,8 @@ def test_a_drafted_studys_empty_sections_say_why(enquete, tmp_path):
                 groups={"region": "gemeente"})
     results = image_synth.compute(image_synth.load_study(tmp_path / "a"), wave=2023)
     for lang, mechanisms, joint in (
-            ("nl", "Deze studie heeft geen werkzame mechanismen", "Geen joint display"),
-            ("en", "This study has no working mechanisms", "No joint display")):
+            ("nl", "Deze studie heeft in deze meting geen werkzame mechanismen", "Geen joint display"),
+            ("en", "This study has no working mechanisms in this wave", "No joint display")):
         text = BeautifulSoup(sections.mechanisms(results, lang=lang).to_html(),
                              "html.parser").get_text()
         assert mechanisms in text and "schalen van meerdere" not in text
