@@ -150,7 +150,7 @@ def draft_study(folder: str | Path, *, surveys: list[str | Path], waves: list[in
         part.target = part.path.name if names.count(part.path.name) == 1 \
             else f"{wave}_{part.path.name}"
     keys = {C.RESPONDENT_ID: id_column, **groups}
-    _check_columns(survey_parts, keys)
+    _check_columns(survey_parts, keys, own_names)
     instrument, sets_used = _instrument(survey_parts, keys, draft, name or folder.name)
     group_values = _group_values(survey_parts, groups)
 
@@ -248,14 +248,17 @@ def _column(part: _SpssFile, name: str) -> str | None:
     return (exact or loose or [None])[0]
 
 
-def _check_columns(parts: list[_SpssFile], keys: dict[str, str]) -> None:
+def _check_columns(parts: list[_SpssFile], keys: dict[str, str],
+                   own_names: dict[str, str] | None = None) -> None:
     problems = []
     for part in parts:
         for key, name in keys.items():
             if _column(part, name) is None:
-                option = "--id" if key == C.RESPONDENT_ID else f"--group {key}="
+                typed = (own_names or {}).get(key, key)   # as the user wrote the option
+                option = "--id" if key == C.RESPONDENT_ID else f"--group {typed}="
+                what = key if typed == key else f"{typed} (the {key} level)"
                 problems.append(Problem(file=part.path.name, column=name,
-                                        message=f"no column {name!r} for the {key} "
+                                        message=f"no column {name!r} for the {what} "
                                                 f"({option}...)",
                                         expected="one of " + ", ".join(map(str,
                                                                            part.data.columns))))

@@ -196,7 +196,10 @@ def test_real_declared_missing_codes_become_non_numeric(tmp_path, shared):
 def test_init_refuses_what_it_cannot_draft(enquete, tmp_path):
     with pytest.raises(StudyError, match="--group region=COLUMN is required"):
         draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="RespNr")
-    with pytest.raises(StudyError, match="one of region, situation, sector"):
+    # a name of its own beside region is the level above it, named as the user typed it
+    with pytest.raises(DataValidationError,
+                       match=r"no column 'x' for the bestuur \(the situation level\) "
+                             r"\(--group bestuur=\.\.\.\)"):
         draft_study(tmp_path / "a", surveys=[enquete], waves=[2023], id_column="RespNr",
                     groups={"region": "gemeente", "bestuur": "x"})
     with pytest.raises(DataValidationError, match="no column 'respnummer'"):
