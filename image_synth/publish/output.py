@@ -13,21 +13,35 @@ gets. The system drops the lock when its process ends, however it ends, so the l
 of a run that was killed is taken over by the next run without asking; that run then
 removes the staging folders the killed run left (:func:`clear_staging`). POSIX only:
 where ``fcntl`` is missing (Windows) runs are not locked.
+
+The new site all at once
+------------------------
+:func:`publish_site` builds the new site beside the old one, in a staging folder: the
+old site's files hard-linked in (no copy, no space), this run's pages, manifest and
+index moved over them. It then swaps the two folders in one system call
+(``renameat2(RENAME_EXCHANGE)``, Linux): a reader, or a run killed at any moment, sees
+the old site or the new one, never a mix. The old site, now in the staging folder, is
+removed; if the run is killed first, the next run removes it (:func:`clear_staging`).
+Where the swap is not available (not Linux, or a file system without it) the files are
+moved one by one with :func:`os.replace`, each atomic, the index last.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import RunError
 
-__all__ = ["LOCK", "PRIVATE", "STAGING_PREFIX", "check_writable", "clear_staging", "locked",
-           "make_folder", "private_folder"]
+__all__ = ["LOCK", "PRIVATE", "STAGING_PREFIX", "check_writable", "clear_staging", "exchange",
+           "locked", "make_folder", "private_folder", "publish_site"]
 
 #: The lock file in ``<out>.private``.
 LOCK = "run.lock"
@@ -138,3 +152,88 @@ def clear_staging(private: Path) -> list[Path]:
     for folder in left:
         shutil.rmtree(folder, ignore_errors=True)
     return left
+
+
+def publish_site(out_dir: Path, files: Mapping[str, Path], *, private: Path) -> bool:
+    """Make ``out_dir`` the old site with ``files`` (name in the site -> a file of this
+    run, moved) in one step; see the module docstring. Call with the lock held.
+
+    Returns
+    -------
+    bool
+        True when the folders were swapped at once, False when the files were moved one
+        by one (no atomic swap on this system).
+
+    Raises
+    ------
+    RunError
+        The new site could not be put together or swapped in; the old site is as it was.
+    """
+    site = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "site-", dir=private))
+    try:
+        try:
+            os.chmod(site, stat.S_IMODE(out_dir.stat().st_mode))
+            for entry in os.scandir(out_dir):
+                if entry.name not in files:
+                    _link_entry(Path(entry.path), site / entry.name)
+            for name, source in files.items():
+                os.replace(source, site / name)
+        except OSError as exc:
+            raise RunError(f"cannot put the new site together in {private}: "
+                           f"{_reason(exc)}") from None
+        try:
+            swapped = exchange(site, out_dir)
+        except OSError as exc:
+            raise RunError(f"cannot put the new site in place of {out_dir}: "
+                           f"{_reason(exc)}") from None
+        if not swapped:
+            # the index last: a reader who starts from it finds every page it links
+            for name in sorted(files, key=lambda n: n.startswith("index")):
+                os.replace(site / name, out_dir / name)
+        return swapped
+    finally:
+        shutil.rmtree(site, ignore_errors=True)  # after a swap: the old site
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the folders ``a`` and ``b`` atomically; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # pragma: no cover - a libc without it
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+#: ``renameat2`` arguments (linux/fcntl.h, linux/fs.h).
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def _link_entry(source: Path, target: Path) -> None:
+    """``source`` (a file, link or folder of the old site) at ``target`` without copying
+    its bytes where the system allows a hard link."""
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+    elif source.is_dir():
+        shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(source, target)
+
+
+def _link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)

@@ -23,11 +23,13 @@ Order of work
 4. A scope that fails keeps its executed notebook, error marked by papermill, in the
    private folder ``<out>.private/failed/`` beside the output folder (never inside it,
    never linked); the other scopes carry on.
-5. When every scope has finished, the finished supplements are moved into ``<out>``
-   with :func:`os.replace` (atomic per file), then ``manifest.json``
-   (:mod:`image_synth.publish.manifest`), then ``index.html``
-   (:mod:`image_synth.publish.index`). A failed scope leaves its earlier supplement in
-   place; an interrupted run replaces nothing.
+5. When every scope has finished, the finished supplements, ``manifest.json``
+   (:mod:`image_synth.publish.manifest`) and ``index.html``
+   (:mod:`image_synth.publish.index`) replace the site in one step
+   (:func:`~image_synth.publish.output.publish_site`: the new site is put together
+   beside the old one and the two folders are swapped). A failed scope leaves its
+   earlier supplement in place; a run interrupted or killed at any moment leaves the old
+   site or the new one, never a mix.
 
 A batch may hold several waves and languages (``waves=``, ``lang=["nl", "en"]``): every
 scope runs once per wave and language, the pages' names say both
@@ -70,6 +72,7 @@ from .output import (
     locked,
     make_folder,
     private_folder,
+    publish_site,
 )
 from .run_info import RUN_INFO_MIME, read_run_info, record_run_info
 from .scopes import ScopeJob, ScopeOutcome, page_file, plan_scopes, scope_label
@@ -306,21 +309,22 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
         outcomes = executor.run(
             tasks, lambda result: _keep(result, staging=staging, failed=private / "failed",
                                         scrub=scrub), progress=progress)
-        # all scopes finished: move the good ones into place, manifest and index last
-        for o in outcomes:
-            if o.ok:
-                os.replace(staging / o.job.file, out_dir / o.job.file)
-                stale = private / "failed" / (Path(o.job.file).stem + ".ipynb")
-                if stale.exists():
-                    stale.unlink()
+        # all scopes finished: the good pages, the manifest and the index into place
+        # at once (the old site's other pages kept)
         manifest = build_manifest(loaded, outcomes, out_dir=out_dir, notebook=nb_path,
                                   settings=settings, publish=publish, inputs=inputs,
                                   parts=parts, scrub=scrub)
-        _write_atomic(out_dir / MANIFEST, to_json(manifest), staging)
+        files = {o.job.file: staging / o.job.file for o in outcomes if o.ok}
+        files[MANIFEST] = _write(staging / MANIFEST, to_json(manifest))
         for (w, code), name in index_files(settings, cfg.language).items():
-            _write_atomic(out_dir / name,
-                          index_page(loaded, manifest, lang=code, scrub=scrub, wave=w),
-                          staging)
+            files[name] = _write(staging / name, index_page(loaded, manifest, lang=code,
+                                                            scrub=scrub, wave=w))
+        publish_site(out_dir, files, private=private)
+        for o in outcomes:
+            if o.ok:
+                stale = private / "failed" / (Path(o.job.file).stem + ".ipynb")
+                if stale.exists():
+                    stale.unlink()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous_cache is None:
@@ -344,7 +348,7 @@ def _keep(result: TaskResult, *, staging: Path, failed: Path, scrub: list[str]
             kept = str(write_atomic(failed / f"{Path(job.file).stem}.ipynb", result.notebook))
         return ScopeOutcome(job, False, scrub_paths(result.reason, scrub),
                             seconds=result.seconds, failed_notebook=kept)
-    (staging / job.file).write_bytes(result.page)
+    _write(staging / job.file, result.page)
     return ScopeOutcome(job, True, sha256=sha256(result.page), run_info=result.run_info,
                         seconds=result.seconds)
 
@@ -392,7 +396,16 @@ def _notebook(notebook: str | os.PathLike | None, notebook_path: Any
     return Path(notebook), None
 
 
-def _write_atomic(target: Path, text: str, staging: Path) -> None:
-    tmp = staging / (target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, target)
+def _write(target: Path, data: str | bytes) -> Path:
+    """Write a file of the new site into the staging folder; a full or failing disk is
+    one line (the site is not touched before everything is staged)."""
+    try:
+        if isinstance(data, str):
+            target.write_text(data, encoding="utf-8", newline="\n")
+        else:
+            target.write_bytes(data)
+    except OSError as exc:
+        raise RunError(f"cannot write {target.name} into {target.parent}: "
+                       f"{exc.strerror or exc}; nothing in the output folder was replaced"
+                       ) from None
+    return target

@@ -10,6 +10,7 @@ bits) and by a patched ``os.open``/``os.mkdir`` that answers EACCES otherwise.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -223,3 +224,40 @@ def test_permission_denied_is_one_line(tmp_path, command, where, first_line):
                           text=True, timeout=120, check=False)
     _check(proc, FIRST + first_line.format(site=site))
     assert _listing(tmp_path) == ["site", "site.private"]
+
+
+def _can_mount_tmpfs(folder: Path) -> bool:
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c",
+                            f"mount -t tmpfs -o size=64k tmpfs '{folder}'"],
+                           capture_output=True, timeout=30, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+def test_a_full_disk_keeps_the_previous_site(tmp_path):
+    """A real full disk (a small tmpfs in a private mount namespace): the first run fits,
+    the second does not; it says so in one line, exit 1, and the site is byte for byte
+    the first run's."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not shutil.which("unshare") or not _can_mount_tmpfs(disk):
+        pytest.skip("no private mount namespace with tmpfs here (unshare -rm)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = (f"'{sys.executable}' -m image_synth run '{MINI}' --out '{disk}/site' "
+           "--no-progress --only")
+    script = (f"mount -t tmpfs -o size=400k tmpfs '{disk}' && {run} national && "
+              f"cp -a '{disk}/site' '{tmp_path}/before' && {{ {run} national,A; "
+              f"echo \"status $?\"; diff -r '{tmp_path}/before' '{disk}/site' && "
+              "echo unchanged; }")
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.stdout.splitlines()[-2:] == ["status 1", "unchanged"], (proc.stdout,
+                                                                        proc.stderr)
+    assert "Traceback" not in proc.stderr + proc.stdout
+    (line,) = proc.stderr.splitlines()
+    assert re.fullmatch(rf"{FIRST}cannot write \S+\.(html|json) into {disk}/site\.private/"
+                        r"staging-\w+: No space left on device; nothing in the output "
+                        "folder was replaced", line), line
+    # (the tmpfs is gone with its namespace; the copy made before is what was compared)
+    assert sorted(p.name for p in (tmp_path / "before").iterdir()) == [
+        "index.html", "manifest.json", "national.html"]
