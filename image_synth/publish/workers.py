@@ -148,6 +148,13 @@ def _stop(signum: int, frame: Any) -> None:
                 break
             except (ProcessLookupError, PermissionError):
                 continue
+    from . import engine
+
+    for kernel in list(engine._KERNELS.values()):  # their empty start folders in /tmp
+        try:
+            os.rmdir(kernel.home)
+        except OSError:
+            pass
     os._exit(128 + signum)
 
 

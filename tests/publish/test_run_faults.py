@@ -82,7 +82,9 @@ def _until(condition, what: str, seconds: float = WAIT):
 def _run(out: Path, *args: str, cwd: Path):
     """``image-synth run MINI --out OUT ARGS`` in its own session; killed, with every
     process it started, when the block ends."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    temp = cwd / "tmp"  # the run's temporary files (the kernels' start folders)
+    temp.mkdir(exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(temp))
     proc = subprocess.Popen([sys.executable, "-m", "image_synth", "run", str(MINI), "--out",
                              str(out), "--no-progress", *args], cwd=cwd, env=env,
                             start_new_session=True, stdout=subprocess.PIPE,
@@ -129,6 +131,7 @@ def test_sigkill_leaves_no_process_and_the_next_run_clears_its_staging(tmp_path,
         proc.wait(timeout=30)
         _until(lambda: not [p for p in started if _alive(p)],
                "the workers and kernels to die", seconds=20)
+    assert not list((tmp_path / "tmp").glob("image-synth-kernel-*"))
     staging = list(private.glob("staging-*"))
     assert len(staging) == 1, "the killed run could not remove its staging folder"
     # its lock names the dead run; the next run takes it over and clears the staging
