@@ -98,8 +98,8 @@ def read_parameter_sets(paths: list[str | os.PathLike], study: Any) -> list[Para
         the study does not have; a file whose path names another scope; two files for
         one scope).
     """
-    import yaml
-
+    from ..errors import DataValidationError
+    from ..study.models import read_yaml
     from .scopes import plan_scopes
 
     files: list[Path] = []
@@ -119,10 +119,13 @@ def read_parameter_sets(paths: list[str | os.PathLike], study: Any) -> list[Para
     sets: list[ParameterSet] = []
     for path in files:
         shown = _display(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            problems.append(f"{shown}: cannot be read as YAML ({type(exc).__name__})")
+        try:  # the study's YAML rules: no alias bombs, no key given twice, a size limit
+            data = read_yaml(path, file=shown)
+        except DataValidationError as exc:
+            problems += [p.render() for p in exc.problems]
+            continue
+        except OSError as exc:
+            problems.append(f"{shown}: cannot be read ({exc.strerror or type(exc).__name__})")
             continue
         if not isinstance(data, dict) or "scope" not in data:
             problems.append(f"{shown}: expected a mapping with 'scope' (and 'scope_value')")

@@ -9,7 +9,6 @@ runner asked for; the runner checks that the notebook showed that scope.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,8 +101,9 @@ def page_file(scope: str, value: str, *, wave: int | None = None,
     With ``wave`` and ``lang`` (a batch of several waves or languages):
     ``national-2023-nl.html``, ``region-C-2022-en.html``.
     """
-    stem = "national" if scope == "national" else \
-        f"{scope}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', value).strip('-') or 'x'}"
+    from ..study.models import file_stem
+
+    stem = "national" if scope == "national" else f"{scope}-{file_stem(value)}"
     if wave is not None and lang is not None:
         stem = f"{stem}-{int(wave)}-{lang}"
     return f"{stem}.html"

@@ -330,17 +330,34 @@ def _study_file(path: str | Path | None) -> Path:
         path = example_study_path()
     path = Path(path)
     if path.is_file():
-        return path
+        return _inside_its_folder(path)
     if path.is_dir():
         for name in STUDY_FILE_NAMES:
             if (path / name).is_file():
-                return path / name
+                return _inside_its_folder(path / name)
         raise StudyError(f"{path} is a folder without a study.yaml; a study folder holds "
                          "study.yaml beside its data files")
     if path.exists():
         raise StudyError(f"{path} is not a regular file (a FIFO, socket or device); give a "
                          "study folder or its study.yaml")
     raise StudyError(f"{path} does not exist; give a study folder or its study.yaml")
+
+
+def _inside_its_folder(study_file: Path) -> Path:
+    """The study file, refused when it is a link that leads out of its folder: the folder
+    is the boundary of what is read, and the study file is where an opt-in
+    (``allow_outside``) would be written, so it cannot opt in for itself."""
+    try:
+        resolved = study_file.resolve()
+        inside = resolved.is_relative_to(study_file.parent.resolve())
+    except (OSError, RuntimeError) as exc:  # a loop of links
+        raise StudyError(f"{study_file} cannot be followed "
+                         f"({getattr(exc, 'strerror', None) or exc})") from None
+    if not inside:
+        raise StudyError(f"{study_file} is a link that leads outside the study folder (to "
+                         f"{resolved}); the study file must lie in the study folder: give "
+                         "the folder it lies in, or copy it into this one")
+    return study_file
 
 
 def _read_codebook(path: Path, *, file: str) -> Codebook:

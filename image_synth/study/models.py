@@ -11,6 +11,7 @@ The field reference, with an example of each file, is in ``docs/study-files.md``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -569,22 +570,33 @@ def _file_name_id(value: str) -> str:
     return value
 
 
+def file_stem(value: str) -> str:
+    """The part of an output file's name an id gives (``region-<stem>.html``): letters,
+    digits, ``_``, ``.`` and ``-`` kept, every other run of characters one ``-``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-") or "x"
+
+
 def _same_ids(ids: list[str], level: str) -> list[str]:
-    """Ids of one level that are the same id, or the same ignoring case: ``a`` and ``A``
-    would name ``region-a.html`` and ``region-A.html``, one file where case is ignored
-    (macOS, Windows)."""
+    """Ids of one level that are the same id, or would name the same output file: ``a``
+    and ``A`` name ``region-a.html`` and ``region-A.html``, one file where case is
+    ignored (macOS, Windows); ``A B`` and ``A-B`` both name ``region-A-B.html``."""
     problems = []
     first: dict[str, str] = {}
     for value in ids:
-        key = value.casefold()
+        key = file_stem(value).casefold()
         if key not in first:
             first[key] = value
         elif first[key] == value:
             problems.append(f"{level} {value!r} appears more than once")
-        else:
+        elif first[key].casefold() == value.casefold():
             problems.append(f"{level} ids {first[key]!r} and {value!r} differ only in case; "
                             "ids name output files, which would clash where case is "
                             "ignored (macOS, Windows): give one another id")
+        else:
+            problems.append(f"{level} ids {first[key]!r} and {value!r} would both name the "
+                            f"file {level}-{file_stem(value)}.html (in file names, "
+                            "characters other than letters, digits, _ . and - become '-'): "
+                            "give one another id")
     return list(dict.fromkeys(problems))
 
 
@@ -851,20 +863,34 @@ class YamlDuplicateKey(yaml.MarkedYAMLError):
     says nothing, so ``disclosure: {min_n: 1}`` added below ``disclosure: {min_n: 5}``
     would silently lower the threshold."""
 
-    def __init__(self, key: Any, first_line: int, mark):
-        super().__init__(problem=f"key {key!r} appears twice in one mapping (first on "
-                                 f"line {first_line})", problem_mark=mark)
+    def __init__(self, key: Any, first_line: int, mark, *, written: tuple[str, str] | None
+                 = None, merge: bool = False):
+        if written is not None and written[0] != written[1]:
+            # 1 and true, or 1 and 1.0: different words, one key once read
+            problem = (f"keys {written[0]!r} (line {first_line}) and {written[1]!r} are "
+                       f"read as one key ({key!r}) in one mapping")
+        elif merge:
+            problem = (f"the merge key '<<' appears twice in one mapping (first on line "
+                       f"{first_line}); merge several mappings with one '<<: [*a, *b]'")
+        else:
+            problem = f"key {key!r} appears twice in one mapping (first on line {first_line})"
+        super().__init__(problem=problem, problem_mark=mark)
         self.key = key
         self.first_line = first_line
+
+
+#: How :class:`_StrictLoader` keys the merge key ``<<`` (never equal to a written key).
+_MERGE = object()
 
 
 class _StrictLoader(_SAFE_LOADER):
     """The safe loader, refusing a key given twice in one mapping (:class:`YamlDuplicateKey`).
 
     Keys are compared as constructed (``1`` and ``"1"`` differ; ``yes`` and ``true`` are
-    the same key). Keys brought in by a merge (``<<: *base``) may be overridden, as the
-    merge key means; keys written in the mapping itself, and in a mapping merged into
-    it, may not repeat. Each mapping is checked once, before its merges are flattened
+    the same key, and so are ``1`` and ``true``, as Python reads them). Keys brought in by
+    a merge (``<<: *base``) may be overridden, as the merge key means; keys written in
+    the mapping itself, and in a mapping merged into it, may not repeat, and neither may
+    the merge key (PyYAML would merge both). Each mapping is checked once, before its merges are flattened
     into it.
     """
 
@@ -876,15 +902,18 @@ class _StrictLoader(_SAFE_LOADER):
         super().flatten_mapping(node)
 
     def _refuse_duplicates(self, node) -> None:
-        first: dict[Any, Any] = {}      # key -> the mark of its first occurrence
+        first: dict[Any, Any] = {}      # key -> the node of its first occurrence
         for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or \
-                    not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, yaml.ScalarNode):
                 continue
-            key = self.construct_object(key_node, deep=False)
+            merge = key_node.tag == "tag:yaml.org,2002:merge"
+            key = _MERGE if merge else self.construct_object(key_node, deep=False)
             if key in first:
-                raise YamlDuplicateKey(key, first[key].line + 1, key_node.start_mark)
-            first[key] = key_node.start_mark
+                shown = "<<" if merge else self.construct_object(first[key], deep=False)
+                raise YamlDuplicateKey(shown, first[key].start_mark.line + 1,
+                                       key_node.start_mark, merge=merge,
+                                       written=(first[key].value, key_node.value))
+            first[key] = key_node
 
 
 class YamlTooLarge(yaml.YAMLError):

@@ -14,7 +14,7 @@ import re
 import pytest
 from _build import add_to_study, copy_mini
 
-from image_synth.errors import DataValidationError
+from image_synth.errors import DataValidationError, StudyError
 from image_synth.render import sections as S
 from image_synth.results import compute
 from image_synth.study.fingerprint import input_hashes
@@ -61,6 +61,31 @@ def test_a_file_outside_the_folder_is_read_only_with_allow_outside(tmp_path):
     name = f"{OUTSIDE}/survey_2023.csv"
     assert hashes[name] == _sha(outside)
     assert not any(str(tmp_path) in key or key.startswith("/") for key in hashes)
+
+
+def test_a_study_file_that_is_a_link_out_of_its_folder_is_refused(tmp_path):
+    """The study file cannot opt itself in: ``allow_outside`` in the file outside is not
+    read (the whole file comes from outside)."""
+    study = copy_mini(tmp_path)
+    outside = tmp_path / "elsewhere" / "study.yaml"
+    outside.parent.mkdir()
+    (study / "study.yaml").rename(outside)
+    with outside.open("a", encoding="utf-8") as handle:
+        handle.write("allow_outside: true\n")
+    os.symlink(outside, study / "study.yaml")
+    for given in (study, study / "study.yaml"):
+        with pytest.raises(StudyError) as info:
+            load_study(given)
+        assert str(info.value) == (
+            f"{study / 'study.yaml'} is a link that leads outside the study folder (to "
+            f"{outside}); the study file must lie in the study folder: give the folder it "
+            "lies in, or copy it into this one")
+    # a link inside the folder is followed as before
+    (study / "study.yaml").unlink()
+    (study / "setup").mkdir()
+    outside.rename(study / "setup" / "real.yaml")
+    os.symlink("setup/real.yaml", study / "study.yaml")
+    assert len(load_study(study).survey) == 20
 
 
 @pytest.mark.slow

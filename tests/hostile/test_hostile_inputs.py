@@ -194,6 +194,15 @@ def _(study):
     edit(study / "study.yaml", "{id: B, situation: binnen_po", "{id: a, situation: binnen_po")
 
 
+@case("region-ids-differ-only-in-punctuation", 1, "region ids 'B C' and 'B-C' would both "
+      "name the file region-B-C.html (in file names, characters other than letters, "
+      "digits, _ . and - become '-'): give one another id")
+def _(study):
+    # one page would overwrite the other in the same batch
+    edit(study / "study.yaml", "{id: B, situation: binnen_po", "{id: 'B C', situation: binnen_po")
+    edit(study / "study.yaml", "{id: G,", "{id: B-C,")
+
+
 @case("situation-ids-differ-only-in-case", 1, "situation ids 'po_vo' and 'PO_VO' differ "
       "only in case")
 def _(study):
@@ -782,6 +791,29 @@ def test_merged_keys_may_be_overridden_but_not_repeated():
     assert (info.value.key, info.value.first_line, info.value.problem_mark.line) == ("a", 2, 1)
     assert isinstance(info.value, yaml.YAMLError)
     assert parse_yaml("1: a\n'1': b\n") == {1: "a", "1": "b"}  # a number and a text
+
+
+def test_keys_read_as_one_and_a_repeated_merge_key_are_refused_by_name():
+    """``1`` and ``true`` are different words but one key in Python (PyYAML would keep
+    the last); two ``<<`` in one mapping would both be merged."""
+    from image_synth.study.models import YamlDuplicateKey, parse_yaml
+
+    cases = {
+        "a: {1: x, true: y}\n": "keys '1' (line 1) and 'true' are read as one key (1) in one "
+                                "mapping",
+        "a:\n  yes: 1\n  true: 2\n": "keys 'yes' (line 2) and 'true' are read as one key "
+                                     "(True) in one mapping",
+        "b: &b {x: 1}\nc: &c {y: 2}\na:\n  <<: *b\n  <<: *c\n":
+            "the merge key '<<' appears twice in one mapping (first on line 4); merge "
+            "several mappings with one '<<: [*a, *b]'",
+        "a: {'<<': 1, '<<': 2}\n": "key '<<' appears twice in one mapping (first on line 1)",
+    }
+    for text, problem in cases.items():
+        with pytest.raises(YamlDuplicateKey) as info:
+            parse_yaml(text)
+        assert info.value.problem == problem, text
+    merged = parse_yaml("b: &b {x: 1}\nc: &c {y: 2}\na:\n  <<: [*b, *c]\n  x: 3\n")
+    assert merged["a"] == {"x": 3, "y": 2}
 
 
 def test_a_space_in_a_region_id_is_still_accepted():

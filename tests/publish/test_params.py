@@ -70,6 +70,27 @@ def test_read_refuses_every_bad_set_at_once(tmp_path):
     assert "nope: no such file or folder" in text
 
 
+def test_read_takes_parameter_sets_by_the_study_s_yaml_rules(tmp_path):
+    """A key given twice, an alias bomb, a file not UTF-8: each refused with its file and
+    line, as a study file would be, all at once."""
+    study = image_synth.load_study(MINI)
+    write_parameter_sets(study, tmp_path)
+    (tmp_path / "region" / "A.yaml").write_text(
+        "scope: region\nscope_value: A\nscope_value: B\n")
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+        for p, c in zip("abcdefg", "bcdefgh"))
+    (tmp_path / "region" / "B.yaml").write_text(bomb)
+    (tmp_path / "region" / "G.yaml").write_bytes(b"scope: region\nscope_value: \xff\n")
+    with pytest.raises(RunError) as info:
+        read_parameter_sets([tmp_path / "region"], study)
+    lines = str(info.value).splitlines()[1:]
+    assert len(lines) == 3, lines
+    assert "region/A.yaml, line 3: not valid YAML: key 'scope_value' appears twice" in lines[0]
+    assert "region/B.yaml: YAML refused:" in lines[1]
+    assert "region/G.yaml: not UTF-8 text" in lines[2]
+
+
 @pytest.mark.slow
 def test_run_params_runs_exactly_those_sets_with_any_notebook(tmp_path, cli):
     """`image-synth run --params <folder> --notebook survey`: the folder's scopes only,
