@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["item_label", "scale_label", "code_label", "region_label", "region_named",
            "level_word", "level_heading", "respondent_word", "study_word", "situation_label",
            "sector_label", "node_label", "count_cell", "stat_cell", "hidden_notes",
-           "answer_label", "column_label"]
+           "answer_label", "answer_range", "column_label"]
 
 
 def item_label(study: "Study", item: str, lang: str) -> str:
@@ -106,6 +106,13 @@ def node_label(study: "Study", node: tuple, lang: str) -> str:
 def answer_label(study: "Study", item: str, code: int, lang: str) -> str:
     inst = study.instrument
     return inst.response_set(inst.item(item).response_set).label(code, lang)
+
+
+def answer_range(study: "Study", item: str) -> tuple[int, int] | None:
+    """An item's lowest and highest numeric answer (``(1, 5)``), or ``None`` without any."""
+    inst = study.instrument
+    codes = inst.response_set(inst.item(item).response_set).numeric_codes
+    return (min(codes), max(codes)) if codes else None
 
 
 def column_label(study: "Study", item: str, codes: tuple[int, ...], lang: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..options import LANGUAGES, check_option
-from .common import study_word
+from .common import answer_label, answer_range, study_word
 from .figures import FigureOutput, likert_bars
 from .table import Table, page_style
 from .words import word
@@ -267,27 +267,17 @@ def mechanisms(results: "ScopeResults", *, lang: str = "nl") -> Section:
 def _answer_ends(results: "ScopeResults", item: str, lang: str) -> str:
     """``1 = helemaal niet, 5 = helemaal van toepassing``: an item's lowest and highest
     numeric answer with their labels."""
-    from .common import answer_label
-
-    inst = results.study.instrument
-    codes = inst.response_set(inst.item(item).response_set).numeric_codes
-    if not codes:
-        return ""
+    ends = answer_range(results.study, item)
     return ", ".join(f"{c} = {answer_label(results.study, item, c, lang)}"
-                     for c in (min(codes), max(codes)))
+                     for c in ends) if ends else ""
 
 
 def _answer_span(results: "ScopeResults", item: str, lang: str) -> str:
     """``helemaal niet – helemaal wel``: the labels of an item's lowest and highest
     numeric answer."""
-    from .common import answer_label
-
-    inst = results.study.instrument
-    codes = inst.response_set(inst.item(item).response_set).numeric_codes
-    if not codes:
-        return ""
-    return (f"{answer_label(results.study, item, min(codes), lang)} – "
-            f"{answer_label(results.study, item, max(codes), lang)}")
+    ends = answer_range(results.study, item)
+    return " – ".join(answer_label(results.study, item, c, lang)
+                      for c in ends) if ends else ""
 
 
 def conditions(results: "ScopeResults", *, lang: str = "nl") -> Section:

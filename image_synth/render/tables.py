@@ -18,6 +18,7 @@ import pandas as pd
 from .. import columns as C
 from ..disclosure.plan import MAX_HIDDEN_SHARE
 from .common import (
+    answer_range,
     code_label,
     column_label,
     count_cell,
@@ -208,11 +209,7 @@ def wave_change_table(results: "ScopeResults", lang: str) -> Table | None:
 def _scale_ends(results: "ScopeResults", items) -> str:
     """`` (1–5)``: the lowest and highest numeric answer, when ``items`` share them
     (else nothing: each answer table below gives its own)."""
-    inst = results.study.instrument
-    ends = set()
-    for item in items:
-        codes = inst.response_set(inst.item(item).response_set).numeric_codes
-        ends.add((min(codes), max(codes)) if codes else None)
+    ends = {answer_range(results.study, item) for item in items}
     if len(ends) != 1 or None in ends:
         return ""
     (lo, hi), = ends
