@@ -18,12 +18,23 @@ The new site all at once
 ------------------------
 :func:`publish_site` builds the new site beside the old one, in a staging folder: the
 old site's files hard-linked in (no copy, no space), this run's pages, manifest and
-index moved over them. It then swaps the two folders in one system call
-(``renameat2(RENAME_EXCHANGE)``, Linux): a reader, or a run killed at any moment, sees
-the old site or the new one, never a mix. The old site, now in the staging folder, is
-removed; if the run is killed first, the next run removes it (:func:`clear_staging`).
-Where the swap is not available (not Linux, or a file system without it) the files are
-moved one by one with :func:`os.replace`, each atomic, the index last.
+index moved over them, the folder given the old one's owner, group and mode. It then
+swaps the two folders in one system call (``renameat2(RENAME_EXCHANGE)``, Linux): a
+reader, or a run killed at any moment, sees the old site or the new one, never a mix.
+The old site, now in the staging folder, is removed; if the run is killed first, the
+next run removes it (:func:`clear_staging`).
+
+The output folder is a new folder afterwards (same path, another inode). Serve it by its
+path (a web server's root is looked up per request); a process whose working folder is
+inside it, or a container that bind-mounts the folder itself, keeps seeing the old,
+removed one (bind-mount its parent instead).
+
+Where the swap is not possible the files are moved into the folder one by one with
+:func:`os.replace`, each atomic, the index last; a run killed during those moves can
+leave some pages new and some old. That is the case off Linux, on a file system without
+the swap, when the run may not write the folder's parent, and when the old site holds a
+subfolder (a user's, perhaps a mount point: it is left where it is) or a file that
+cannot be hard-linked.
 """
 
 from __future__ import annotations
@@ -31,7 +42,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -158,45 +168,87 @@ def publish_site(out_dir: Path, files: Mapping[str, Path], *, private: Path) -> 
     """Make ``out_dir`` the old site with ``files`` (name in the site -> a file of this
     run, moved) in one step; see the module docstring. Call with the lock held.
 
+    The folders are swapped only when the new folder can be the old one in all but its
+    files: the old site holds files and links only (no subfolder, so no mount point
+    and nothing that cannot be hard-linked), and the new folder gets its owner, group and
+    mode. Otherwise, and where the system cannot swap (not Linux, a file system without
+    ``RENAME_EXCHANGE``, a parent folder the run may not write), the files are moved into
+    the folder one by one, index last.
+
     Returns
     -------
     bool
         True when the folders were swapped at once, False when the files were moved one
-        by one (no atomic swap on this system).
+        by one.
 
     Raises
     ------
     RunError
-        The new site could not be put together or swapped in; the old site is as it was.
+        The new site could not be put in place; says what is in place.
     """
-    site = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "site-", dir=private))
+    site = _next_site(out_dir, files, private)
     try:
-        try:
-            os.chmod(site, stat.S_IMODE(out_dir.stat().st_mode))
-            for entry in os.scandir(out_dir):
-                if entry.name not in files:
-                    _link_entry(Path(entry.path), site / entry.name)
-            for name, source in files.items():
-                os.replace(source, site / name)
-        except OSError as exc:
-            raise RunError(f"cannot put the new site together in {private}: "
-                           f"{_reason(exc)}") from None
-        try:
-            swapped = exchange(site, out_dir)
-        except OSError as exc:
-            raise RunError(f"cannot put the new site in place of {out_dir}: "
-                           f"{_reason(exc)}") from None
-        if not swapped:
-            # the index last: a reader who starts from it finds every page it links
-            for name in sorted(files, key=lambda n: n.startswith("index")):
-                os.replace(site / name, out_dir / name)
-        return swapped
+        if site is not None:
+            try:
+                if exchange(site, out_dir):
+                    return True
+            except OSError as exc:
+                raise RunError(f"cannot put the new site in place of {out_dir}: "
+                               f"{_reason(exc)}; the site is as it was") from None
+        moved = 0
+        # the index last: a reader who starts from it finds every page it links
+        for name in sorted(files, key=lambda n: n.startswith("index")):
+            source = site / name if site is not None else files[name]
+            try:
+                os.replace(source, out_dir / name)
+            except OSError as exc:
+                raise RunError(f"cannot move {name} into {out_dir}: {_reason(exc)}; "
+                               + (f"{moved} of {len(files)} new files are in place"
+                                  if moved else "the site is as it was")) from None
+            moved += 1
+        return False
     finally:
-        shutil.rmtree(site, ignore_errors=True)  # after a swap: the old site
+        if site is not None:
+            shutil.rmtree(site, ignore_errors=True)  # after a swap: the old site
+
+
+def _next_site(out_dir: Path, files: Mapping[str, Path], private: Path) -> Path | None:
+    """The new site in a staging folder (the old site's files hard-linked, ``files``
+    moved in), or ``None`` when it could not be made the same as the old folder in all
+    but its files (nothing is moved then)."""
+    try:
+        entries = list(os.scandir(out_dir))
+        if any(e.is_dir(follow_symlinks=False) for e in entries):
+            return None  # a user's subfolder, maybe a mount point: left where it is
+        site = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "site-", dir=private))
+    except OSError:
+        return None
+    try:
+        old = out_dir.stat()
+        if (old.st_uid, old.st_gid) != (os.stat(site).st_uid, os.stat(site).st_gid):
+            os.chown(site, old.st_uid, old.st_gid)
+        shutil.copystat(out_dir, site)  # mode, times, extended attributes (ACLs)
+        new = site.stat()
+        if (new.st_mode, new.st_uid, new.st_gid) != (old.st_mode, old.st_uid, old.st_gid):
+            raise OSError("the new folder cannot have the old one's owner and mode")
+        for entry in entries:
+            if entry.name in files:
+                continue
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), site / entry.name)
+            else:
+                os.link(entry.path, site / entry.name, follow_symlinks=False)
+    except OSError:
+        shutil.rmtree(site, ignore_errors=True)
+        return None
+    for name, source in files.items():
+        os.replace(source, site / name)  # within the private folder
+    return site
 
 
 def exchange(a: Path, b: Path) -> bool:
-    """Swap the folders ``a`` and ``b`` atomically; False where the system cannot."""
+    """Swap the folders ``a`` and ``b`` atomically; False where the system cannot (not
+    Linux, a file system without the swap, a parent folder that may not be written)."""
     if not sys.platform.startswith("linux"):
         return False
     import ctypes
@@ -211,29 +263,16 @@ def exchange(a: Path, b: Path) -> bool:
     if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.EOPNOTSUPP):
+    if code in CANNOT_SWAP:
         return False
     raise OSError(code, os.strerror(code), str(b))
 
+
+#: ``renameat2`` errors after which the files are moved one by one instead.
+CANNOT_SWAP = frozenset({errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EXDEV,
+                         errno.EACCES, errno.EPERM, errno.EBUSY})
 
 #: ``renameat2`` arguments (linux/fcntl.h, linux/fs.h).
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
-
-def _link_entry(source: Path, target: Path) -> None:
-    """``source`` (a file, link or folder of the old site) at ``target`` without copying
-    its bytes where the system allows a hard link."""
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-    elif source.is_dir():
-        shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
-    else:
-        _link_or_copy(source, target)
-
-
-def _link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)

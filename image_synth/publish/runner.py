@@ -29,7 +29,8 @@ Order of work
    (:func:`~image_synth.publish.output.publish_site`: the new site is put together
    beside the old one and the two folders are swapped). A failed scope leaves its
    earlier supplement in place; a run interrupted or killed at any moment leaves the old
-   site or the new one, never a mix.
+   site or the new one, never a mix (except where the folders cannot be swapped and the
+   files are moved one by one: see :mod:`image_synth.publish.output`).
 
 A batch may hold several waves and languages (``waves=``, ``lang=["nl", "en"]``): every
 scope runs once per wave and language, the pages' names say both

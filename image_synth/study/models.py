@@ -572,31 +572,41 @@ def _file_name_id(value: str) -> str:
 
 def file_stem(value: str) -> str:
     """The part of an output file's name an id gives (``region-<stem>.html``): letters,
-    digits, ``_``, ``.`` and ``-`` kept, every other run of characters one ``-``."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", value).strip("-") or "x"
+    digits, ``_``, ``.`` and ``-`` kept, every other run of characters one ``-``, none at
+    either end (``"A B"`` gives ``A-B``, ``"(A)"`` gives ``A``, ``"-1"`` stays ``-1``)."""
+    inner = re.sub(r"^[^A-Za-z0-9_.-]+|[^A-Za-z0-9_.-]+$", "", value)
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", inner) or "x"
 
 
-def _same_ids(ids: list[str], level: str) -> list[str]:
-    """Ids of one level that are the same id, or would name the same output file: ``a``
-    and ``A`` name ``region-a.html`` and ``region-A.html``, one file where case is
-    ignored (macOS, Windows); ``A B`` and ``A-B`` both name ``region-A-B.html``."""
+def _same_ids(ids: list[str], level: str, *, files: bool = True) -> list[str]:
+    """Ids of one level that are the same id, or (``files``: the level's ids name pages)
+    would name the same output file: ``a`` and ``A`` name ``region-a.html`` and
+    ``region-A.html``, one file where case is ignored (macOS, Windows); ``A B`` and
+    ``A-B`` both name ``region-A-B.html``."""
     problems = []
     first: dict[str, str] = {}
     for value in ids:
-        key = file_stem(value).casefold()
+        key = file_stem(value).casefold() if files else value
         if key not in first:
             first[key] = value
-        elif first[key] == value:
+            continue
+        other = first[key]
+        if other == value:
             problems.append(f"{level} {value!r} appears more than once")
-        elif first[key].casefold() == value.casefold():
-            problems.append(f"{level} ids {first[key]!r} and {value!r} differ only in case; "
+        elif other.casefold() == value.casefold():
+            problems.append(f"{level} ids {other!r} and {value!r} differ only in case; "
                             "ids name output files, which would clash where case is "
                             "ignored (macOS, Windows): give one another id")
-        else:
-            problems.append(f"{level} ids {first[key]!r} and {value!r} would both name the "
+        elif file_stem(other) == file_stem(value):
+            problems.append(f"{level} ids {other!r} and {value!r} would both name the "
                             f"file {level}-{file_stem(value)}.html (in file names, "
                             "characters other than letters, digits, _ . and - become '-'): "
                             "give one another id")
+        else:
+            problems.append(f"{level} ids {other!r} and {value!r} would name the files "
+                            f"{level}-{file_stem(other)}.html and "
+                            f"{level}-{file_stem(value)}.html, one file where case is "
+                            "ignored (macOS, Windows): give one another id")
     return list(dict.fromkeys(problems))
 
 
@@ -768,7 +778,7 @@ class StudyConfig(_Model):
         sectors = {s.id for s in self.sectors}
         problems += _same_ids([r.id for r in self.regions], "region")
         problems += _same_ids([s.id for s in self.situations], "situation")
-        problems += _same_ids([s.id for s in self.sectors], "sector")
+        problems += _same_ids([s.id for s in self.sectors], "sector", files=False)
         for region in self.regions:
             if not situations and region.situation is not None:
                 problems.append(f"region {region.id!r}: situation {region.situation!r}, but "

@@ -816,6 +816,21 @@ def test_keys_read_as_one_and_a_repeated_merge_key_are_refused_by_name():
     assert merged["a"] == {"x": 3, "y": 2}
 
 
+def test_ids_that_name_one_file_are_told_apart_by_how():
+    from image_synth.study.models import _same_ids
+
+    assert _same_ids(["a b", "A-B"], "region") == [
+        "region ids 'a b' and 'A-B' would name the files region-a-b.html and "
+        "region-A-B.html, one file where case is ignored (macOS, Windows): give one "
+        "another id"]
+    # a leading '-' is the id's own (SPSS codes such as -1 drafted as region ids)
+    assert _same_ids(["-1", "1"], "region") == []
+    # sectors name no file: only a repeated id is refused
+    assert _same_ids(["p o", "p-o", "P-O"], "sector", files=False) == []
+    assert _same_ids(["po", "po"], "sector", files=False) == ["sector 'po' appears more "
+                                                              "than once"]
+
+
 def test_a_space_in_a_region_id_is_still_accepted():
     # the id validator refuses paths, not spaces: existing studies may use them
     from image_synth.study.models import Region

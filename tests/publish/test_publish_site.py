@@ -51,14 +51,27 @@ def _contents(folder: Path) -> dict[str, bytes]:
 EXPECTED = {**OLD, **NEW}
 
 #: Where the child dies: (function patched in the output module, the call it dies at).
-POINTS = [("_link_entry", 0), ("_link_entry", 1), ("os.replace", 0), ("os.replace", 3),
+POINTS = [("os.link", 0), ("os.link", 1), ("os.replace", 0), ("os.replace", 3),
           ("exchange", 0), ("shutil.rmtree", 0)]
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the swap is Linux's")
+@pytest.fixture
+def swappable(tmp_path):
+    """Skip where this file system (or system) cannot swap two folders."""
+    a, b = tmp_path / "probe-a", tmp_path / "probe-b"
+    a.mkdir()
+    b.mkdir()
+    try:
+        if not exchange(a, b):
+            pytest.skip("no RENAME_EXCHANGE here: the files are moved one by one")
+    finally:
+        a.rmdir()
+        b.rmdir()
+
+
 @pytest.mark.parametrize("point,call", POINTS, ids=[f"{p}-{c}" for p, c in POINTS])
 def test_a_run_killed_while_publishing_leaves_the_old_site_or_the_new_one(
-        tmp_path, point, call):
+        tmp_path, swappable, point, call):
     out, private, _ = _site(tmp_path)
     # the child dies before the call numbered `call` (0: before the first) of `point`,
     # or, for "exchange" and "rmtree", right after the swap returned
@@ -81,8 +94,8 @@ def test_a_run_killed_while_publishing_leaves_the_old_site_or_the_new_one(
                 return value
             return wrapper
 
-        if point == "_link_entry":
-            output._link_entry = dying(output._link_entry)
+        if point == "os.link":
+            output.os.link = dying(os.link)
         elif point == "os.replace":
             output.os.replace = dying(os.replace)
         elif point == "exchange":
@@ -105,22 +118,48 @@ def test_a_run_killed_while_publishing_leaves_the_old_site_or_the_new_one(
     assert _contents(out) == after
 
 
-def test_publishing_keeps_the_old_pages_and_the_folder_s_mode(tmp_path):
+def test_publishing_keeps_the_old_pages_links_and_the_folder_s_mode(tmp_path, swappable):
     out, private, files = _site(tmp_path)
-    os.chmod(out, 0o755)
-    (out / "extra").mkdir()
-    (out / "extra" / "note.txt").write_bytes(b"the user's")
+    os.chmod(out, 0o2755)
     os.symlink("national.html", out / "latest.html")
-    swapped = publish_site(out, files, private=private)
-    assert swapped is sys.platform.startswith("linux")
-    shown = {p.name: p.read_bytes() for p in out.iterdir()
-             if p.name not in ("extra", "latest.html")}
+    kept = (out / "region-a.html").stat().st_ino
+    assert publish_site(out, files, private=private) is True
+    shown = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "latest.html"}
     assert shown == EXPECTED
-    assert (out / "extra" / "note.txt").read_bytes() == b"the user's"
+    assert (out / "region-a.html").stat().st_ino == kept  # linked, not copied
     assert os.readlink(out / "latest.html") == "national.html"
-    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    assert stat.S_IMODE(out.stat().st_mode) == 0o2755
     assert list(private.iterdir()) == [private / "staging-run"]  # the run's own, emptied
     assert list((private / "staging-run").iterdir()) == []
+
+
+def test_a_subfolder_of_the_site_is_left_where_it_is(tmp_path, monkeypatch):
+    """A subfolder (the user's; it may be a mount point) would move with a swapped
+    folder, and its removal with the old site could reach into a mounted file system:
+    the files are moved one by one instead, and the subfolder is not touched."""
+    out, private, files = _site(tmp_path)
+    (out / "assets").mkdir()
+    (out / "assets" / "logo.svg").write_bytes(b"<svg/>")
+    folder = (out / "assets").stat().st_ino
+    monkeypatch.setattr(output, "exchange", lambda a, b: pytest.fail("swapped"))
+    assert publish_site(out, files, private=private) is False
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == EXPECTED
+    assert (out / "assets").stat().st_ino == folder
+    assert (out / "assets" / "logo.svg").read_bytes() == b"<svg/>"
+    assert not list(private.glob("staging-site-*"))
+
+
+def test_a_file_that_cannot_be_linked_means_moving_one_by_one(tmp_path, monkeypatch):
+    out, private, files = _site(tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(output.os, "link", refuse)
+    monkeypatch.setattr(output, "exchange", lambda a, b: pytest.fail("swapped"))
+    assert publish_site(out, files, private=private) is False
+    assert _contents(out) == EXPECTED
+    assert not list(private.glob("staging-site-*"))
 
 
 def test_without_the_swap_the_files_are_moved_one_by_one_index_last(tmp_path, monkeypatch):
@@ -140,8 +179,7 @@ def test_without_the_swap_the_files_are_moved_one_by_one_index_last(tmp_path, mo
     assert into_site[-1] == "index.html" and sorted(into_site) == sorted(NEW)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the swap is Linux's")
-def test_exchange_swaps_two_folders(tmp_path):
+def test_exchange_swaps_two_folders(tmp_path, swappable):
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
