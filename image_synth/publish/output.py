@@ -24,8 +24,8 @@ reader, or a run killed at any moment, sees the old site or the new one, never a
 The old site, now in the staging folder, is removed; if the run is killed first, the
 next run removes it (:func:`clear_staging`).
 
-The output folder is a new folder afterwards (same path, another inode). Serve it by its
-path (a web server's root is looked up per request); a process whose working folder is
+After a swap the output folder is a new folder (same path, another inode). Serve it by
+its path (a web server's root is looked up per request); a process whose working folder is
 inside it, or a container that bind-mounts the folder itself, keeps seeing the old,
 removed one (bind-mount its parent instead).
 
@@ -33,12 +33,15 @@ Where the swap is not possible the files are moved into the folder one by one wi
 :func:`os.replace`, each atomic, the index last; a run killed during those moves can
 leave some pages new and some old. That is the case off Linux, on a file system without
 the swap, when the run may not write the folder's parent, and when the old site holds a
-subfolder (a user's, perhaps a mount point: it is left where it is) or a file that
-cannot be hard-linked.
+subfolder (a user's, perhaps a mount point: it is left where it is), a file that
+cannot be hard-linked, or an owner or mode the new folder cannot be given. An output
+folder that is a mount point of its own cannot be swapped (the staging folder is on
+the parent's file system): each file is copied in beside its target and renamed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -200,7 +203,7 @@ def publish_site(out_dir: Path, files: Mapping[str, Path], *, private: Path) -> 
         for name in sorted(files, key=lambda n: n.startswith("index")):
             source = site / name if site is not None else files[name]
             try:
-                os.replace(source, out_dir / name)
+                _move(source, out_dir / name)
             except OSError as exc:
                 raise RunError(f"cannot move {name} into {out_dir}: {_reason(exc)}; "
                                + (f"{moved} of {len(files)} new files are in place"
@@ -210,6 +213,26 @@ def publish_site(out_dir: Path, files: Mapping[str, Path], *, private: Path) -> 
     finally:
         if site is not None:
             shutil.rmtree(site, ignore_errors=True)  # after a swap: the old site
+
+
+def _move(source: Path, target: Path) -> None:
+    """``os.replace``; across file systems (an output folder that is a mount point of its
+    own) a copy beside the target first, then ``os.replace``: each file atomic still."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(handle)
+        try:
+            shutil.copy2(source, temporary)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        os.unlink(source)
 
 
 def _next_site(out_dir: Path, files: Mapping[str, Path], private: Path) -> Path | None:
@@ -241,8 +264,16 @@ def _next_site(out_dir: Path, files: Mapping[str, Path], private: Path) -> Path 
     except OSError:
         shutil.rmtree(site, ignore_errors=True)
         return None
-    for name, source in files.items():
-        os.replace(source, site / name)  # within the private folder
+    moved = []
+    try:
+        for name, source in files.items():
+            os.replace(source, site / name)  # within the private folder
+            moved.append(name)
+    except OSError:  # back where they were, for the moves one by one
+        for name in moved:
+            os.replace(site / name, files[name])
+        shutil.rmtree(site, ignore_errors=True)
+        return None
     return site
 
 

@@ -120,7 +120,7 @@ def test_a_run_killed_while_publishing_leaves_the_old_site_or_the_new_one(
 
 def test_publishing_keeps_the_old_pages_links_and_the_folder_s_mode(tmp_path, swappable):
     out, private, files = _site(tmp_path)
-    os.chmod(out, 0o2755)
+    os.chmod(out, 0o750)
     os.symlink("national.html", out / "latest.html")
     kept = (out / "region-a.html").stat().st_ino
     assert publish_site(out, files, private=private) is True
@@ -128,7 +128,7 @@ def test_publishing_keeps_the_old_pages_links_and_the_folder_s_mode(tmp_path, sw
     assert shown == EXPECTED
     assert (out / "region-a.html").stat().st_ino == kept  # linked, not copied
     assert os.readlink(out / "latest.html") == "national.html"
-    assert stat.S_IMODE(out.stat().st_mode) == 0o2755
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
     assert list(private.iterdir()) == [private / "staging-run"]  # the run's own, emptied
     assert list((private / "staging-run").iterdir()) == []
 
@@ -146,7 +146,7 @@ def test_a_subfolder_of_the_site_is_left_where_it_is(tmp_path, monkeypatch):
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == EXPECTED
     assert (out / "assets").stat().st_ino == folder
     assert (out / "assets" / "logo.svg").read_bytes() == b"<svg/>"
-    assert not list(private.glob("staging-site-*"))
+    assert list((private / "staging-run").iterdir()) == []  # moved in, not copied
 
 
 def test_a_file_that_cannot_be_linked_means_moving_one_by_one(tmp_path, monkeypatch):
@@ -188,3 +188,41 @@ def test_exchange_swaps_two_folders(tmp_path, swappable):
     assert [p.name for p in b.iterdir()] == ["x"] and list(a.iterdir()) == []
     with pytest.raises(OSError):
         exchange(a, tmp_path / "missing")
+
+
+def test_a_move_into_the_new_site_that_fails_means_moving_one_by_one(tmp_path, monkeypatch):
+    out, private, files = _site(tmp_path)
+    real, calls = os.replace, []
+
+    def replace(a, b):
+        if Path(b).parent.name.startswith("staging-site-"):
+            calls.append(b)
+            if len(calls) == 2:  # the second page cannot go into the new site
+                raise OSError(28, "No space left on device")
+        real(a, b)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(output, "exchange", lambda a, b: pytest.fail("swapped"))
+    assert publish_site(out, files, private=private) is False
+    assert _contents(out) == EXPECTED
+    assert not list(private.glob("staging-site-*"))
+
+
+def test_an_output_folder_on_another_file_system_gets_each_file_copied_in(
+        tmp_path, monkeypatch):
+    """os.replace across file systems fails (EXDEV): each file is copied beside its
+    target and renamed over it, and the staged file removed."""
+    out, private, files = _site(tmp_path)
+    real = os.replace
+
+    def replace(a, b):
+        if Path(a).parent != out and Path(b).parent == out:
+            raise OSError(18, "Invalid cross-device link")
+        real(a, b)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(output, "exchange", lambda a, b: False)
+    assert publish_site(out, files, private=private) is False
+    assert _contents(out) == EXPECTED
+    assert not list(private.glob("staging-site-*"))
+    assert list((private / "staging-run").iterdir()) == []
