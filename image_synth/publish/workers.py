@@ -148,9 +148,10 @@ def _stop(signum: int, frame: Any) -> None:
                 break
             except (ProcessLookupError, PermissionError):
                 continue
-    from . import engine
-
-    for kernel in list(engine._KERNELS.values()):  # their empty start folders in /tmp
+    # their empty start folders in /tmp; no import in a signal handler: a worker with
+    # kernels has the engine loaded already
+    engine = sys.modules.get(f"{__package__}.engine")
+    for kernel in list(getattr(engine, "_KERNELS", {}).values()):
         try:
             os.rmdir(kernel.home)
         except OSError:
