@@ -198,9 +198,8 @@ def publish_site(out_dir: Path, files: Mapping[str, Path], *, private: Path) -> 
             except OSError as exc:
                 raise RunError(f"cannot put the new site in place of {out_dir}: "
                                f"{_reason(exc)}; the site is as it was") from None
-        moved = 0
         # the index last: a reader who starts from it finds every page it links
-        for name in sorted(files, key=lambda n: n.startswith("index")):
+        for moved, name in enumerate(sorted(files, key=lambda n: n.startswith("index"))):
             source = site / name if site is not None else files[name]
             try:
                 _move(source, out_dir / name)
@@ -208,7 +207,6 @@ def publish_site(out_dir: Path, files: Mapping[str, Path], *, private: Path) -> 
                 raise RunError(f"cannot move {name} into {out_dir}: {_reason(exc)}; "
                                + (f"{moved} of {len(files)} new files are in place"
                                   if moved else "the site is as it was")) from None
-            moved += 1
         return False
     finally:
         if site is not None:
