@@ -330,6 +330,9 @@ def run(study, scope, only, jobs, scheduler, lang, wave, waves, no_publish, out,
     """
     import signal
 
+    from .publish.startup import skip_iri_grammar
+
+    skip_iri_grammar()  # before anything imports nbformat (publish/startup.py says why)
     from .publish.executors import SchedulerError, parse_scheduler
     from .publish.parameters import runner_parameter_problems
     from .publish.runner import run_supplements

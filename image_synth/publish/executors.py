@@ -7,8 +7,9 @@ folder): what happens after a scope ran is the same code whichever executor ran 
 
 * :class:`LocalPool` (the default): ``jobs`` worker processes of this machine
   (``spawn``), each with one warm kernel, tied to the run's process
-  (:func:`~image_synth.publish.workers.init_worker`). A worker that dies fails the
-  scopes it was running ("a worker process died").
+  (:func:`~image_synth.publish.workers.init_worker`). The workers start when the pool is
+  entered, so their kernels warm up while the runner decides the batch's study-wide
+  work. A worker that dies fails the scopes it was running ("a worker process died").
 * :class:`DaskExecutor` (``image-synth run --scheduler tcp://HOST:PORT`` or
   ``--scheduler local:N``): the tasks go to a dask.distributed scheduler, an existing
   one or a :class:`distributed.LocalCluster` of ``N`` worker processes with one thread
@@ -77,11 +78,12 @@ def parse_scheduler(value: str) -> tuple[str, str | int]:
                          "dask scheduler) or local:N (a local cluster of N >= 1 workers)")
 
 
-def executor_for(scheduler: str | None, *, jobs: int | None, warm: bool
-                 ) -> LocalPool | DaskExecutor:
-    """The executor a run asked for: the local pool, or dask for a ``scheduler``."""
+def executor_for(scheduler: str | None, *, jobs: int | None, warm: bool,
+                 tasks: int | None = None) -> LocalPool | DaskExecutor:
+    """The executor a run asked for: the local pool (of at most ``tasks`` workers), or
+    dask for a ``scheduler``."""
     if scheduler is None:
-        return LocalPool(jobs=jobs, warm=warm)
+        return LocalPool(jobs=jobs, warm=warm, tasks=tasks)
     kind, where = parse_scheduler(scheduler)
     if kind == "local":
         return DaskExecutor(n_workers=int(where), warm=warm)
@@ -113,36 +115,85 @@ class _Progress:
 
 
 class LocalPool:
-    """Worker processes of this machine, one warm kernel each (module docstring)."""
+    """Worker processes of this machine, one warm kernel each (module docstring).
+
+    Entering the pool starts its workers (each warms its kernel up at once); leaving it
+    stops them, at once when the run was interrupted. :meth:`run` outside a ``with``
+    starts and stops them itself.
+    """
 
     #: Tasks may use the run's staging folder as scratch space: same machine.
     shares_files = True
 
-    def __init__(self, *, jobs: int | None, warm: bool):
-        self.jobs, self.warm = jobs, warm
+    def __init__(self, *, jobs: int | None, warm: bool, tasks: int | None = None):
+        self.jobs, self.warm, self.tasks = jobs, warm, tasks
+        self._executor: Any = None
+        self._workers = 0
+
+    def _size(self, tasks: int | None) -> int:
+        wanted = self.jobs or min(os.cpu_count() or 1, 4)
+        return max(1, min(wanted, tasks) if tasks else wanted)
 
     def __enter__(self) -> LocalPool:
+        self._start(self._size(self.tasks))
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+    def __exit__(self, exc_type: Any, *exc: object) -> None:
+        self._stop(now=exc_type is not None)
+
+    def _start(self, n_workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                                             initializer=init_worker,
+                                             initargs=(self.warm, os.getpid()))
+        self._workers = n_workers
+        # the pool starts a worker for a task no idle one can take: one no-op each
+        # starts them all now (each runs its initializer, the kernel's warm-up, first)
+        for _ in range(n_workers):
+            self._executor.submit(os.getpid)
+
+    def _stop(self, *, now: bool) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if not now:
+            executor.shutdown(wait=True)
+            return
+        # interrupted: stop the workers before the caller removes the staging folder
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
 
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
             ) -> list[ScopeOutcome]:
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+        if self._executor is not None:
+            return self._run(tasks, keep, progress=progress)
+        self._start(self._size(len(tasks)))
+        try:
+            outcomes = self._run(tasks, keep, progress=progress)
+        except BaseException:
+            self._stop(now=True)
+            raise
+        self._stop(now=False)
+        return outcomes
+
+    def _run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
+             ) -> list[ScopeOutcome]:
+        from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
-        n_workers = max(1, min(self.jobs or min(os.cpu_count() or 1, 4), len(tasks)))
+        executor, n_workers = self._executor, self._workers
         # national first, then the larger groups: keeps both workers busy to the end
         pending = deque(range(len(tasks)))
         results: dict[int, ScopeOutcome] = {}
         running: dict[Any, int] = {}
         bar = _Progress(len(tasks), progress)
-        ctx = multiprocessing.get_context("spawn")
-        executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                       initializer=init_worker,
-                                       initargs=(self.warm, os.getpid()))
         died = "a worker process died"
         try:
             while pending or running:
@@ -167,16 +218,10 @@ class LocalPool:
                     results[i] = bar.done(keep(result))
                 bar.show([tasks[i]["job"].name for i in running.values()])
         except BaseException:  # interrupted: stop the workers before staging is removed
-            processes = list((getattr(executor, "_processes", None) or {}).values())
-            executor.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.join(timeout=10)
+            self._stop(now=True)
             raise
         finally:
             bar.close()
-        executor.shutdown(wait=True)
         return [results[i] for i in range(len(tasks))]
 
 

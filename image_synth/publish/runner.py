@@ -14,7 +14,8 @@ Order of work
 3. Check that the output folder and ``<out>.private`` can be written and lock them
    (:mod:`image_synth.publish.output`): a second run into the same folder is refused,
    and staging folders a killed run left are removed. Decide the disclosure plan of
-   every wave of the batch once. Hand the scopes to an executor
+   every wave of the batch once (the local pool's workers start their kernels
+   meanwhile). Hand the scopes to an executor
    (:mod:`image_synth.publish.executors`: the local pool of worker processes, each with
    one warm kernel, or a dask.distributed scheduler with ``scheduler=``); each task
    returns its page or its failure (:mod:`image_synth.publish.workers`), and the runner
@@ -254,8 +255,9 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
     out_dir = check_writable(out_dir.resolve())
     private = check_writable(private_folder(out_dir), what=PRIVATE)
     # connected (or the local cluster started) before the output folder is touched: a
-    # scheduler that does not answer costs seconds and leaves nothing behind
-    with executor_for(scheduler, jobs=jobs, warm=warm) as executor:
+    # scheduler that does not answer costs seconds and leaves nothing behind; the local
+    # pool's workers start here too, warming their kernels up while the plan is decided
+    with executor_for(scheduler, jobs=jobs, warm=warm, tasks=len(jobs_list)) as executor:
         make_folder(out_dir)
         make_folder(private / "failed", what=PRIVATE)
         with locked(private, out_dir=out_dir):

@@ -81,6 +81,9 @@ def init_worker(warm: bool, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         die_with(parent)
+    from .startup import skip_iri_grammar
+
+    skip_iri_grammar()  # this process is the run's own (see publish/startup.py)
     prepare_process(warm)
 
 
@@ -223,6 +226,10 @@ def _run_in(work: Path, task: dict[str, Any]) -> TaskResult:
             extra_arguments=list(engine.KERNEL_ARGUMENTS))
     except PapermillExecutionError as exc:
         reason = f"{exc.ename}: {_first_line(exc.evalue)} (cell {exc.exec_count})"
+    except OSError as exc:
+        where = "" if exc.filename else (" (papermill writing the executed notebook into "
+                                         "the run's staging folder)")
+        reason = _one_line(exc) + where
     except Exception as exc:
         reason = _one_line(exc)
     info: dict[str, Any] | None = None

@@ -1,0 +1,82 @@
+"""The local pool starts its workers when it is entered (their kernels warm up while the
+runner decides the plan), stops them when it is left, and its workers skip the IRI
+grammar of jsonschema (publish/startup.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from image_synth.publish.executors import LocalPool, executor_for
+
+pytestmark = pytest.mark.slow
+
+#: Evaluated in a worker: what its interpreter holds for the IRI grammar module.
+PROBE = "repr(__import__('sys').modules.get('rfc3987_syntax', 'never imported'))"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat", "rb") as handle:  # a zombie is not alive
+        return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+
+
+def _wait_gone(pids, seconds=20.0) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(map(_alive, pids)):
+        time.sleep(0.1)
+    return [p for p in pids if _alive(p)]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_entering_the_pool_starts_every_worker_and_leaving_it_stops_them():
+    with LocalPool(jobs=2, warm=False, tasks=5) as pool:
+        pids = {pool._executor.submit(os.getpid).result(timeout=120) for _ in range(6)}
+        processes = list(pool._executor._processes)
+        assert len(processes) == 2                     # started at enter, no more after
+        assert pids <= set(processes)
+        # the worker has nbformat (papermill) loaded, and jsonschema without the grammar
+        assert pool._executor.submit(eval, PROBE).result(timeout=60) == "None"
+    assert _wait_gone(processes) == []
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_an_error_while_the_pool_is_open_stops_its_workers_at_once():
+    with pytest.raises(RuntimeError, match="the plan failed"):
+        with LocalPool(jobs=2, warm=True, tasks=2) as pool:
+            processes = list(pool._executor._processes)
+            raise RuntimeError("the plan failed")   # before any notebook, as in the runner
+    assert _wait_gone(processes) == []
+
+
+def test_the_pool_has_no_more_workers_than_tasks():
+    pool = executor_for(None, jobs=4, warm=False, tasks=1)
+    assert pool._size(pool.tasks) == 1
+    assert pool._size(None) == 4
+    assert LocalPool(jobs=None, warm=False)._size(3) == min(os.cpu_count() or 1, 4, 3)
+
+
+def test_the_command_line_run_skips_the_grammar_and_nbformat_still_validates():
+    code = ("import sys\n"
+            "from image_synth.publish.startup import skip_iri_grammar\n"
+            "assert skip_iri_grammar()\n"
+            "import nbformat\n"
+            "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+            "nbformat.validate(nb)\n"
+            "bad = nbformat.from_dict({'nbformat': 4, 'nbformat_minor': 5, 'cells': [],"
+            " 'metadata': {}, 'unexpected': 1})\n"
+            "try:\n"
+            "    nbformat.validate(bad)\n"
+            "except nbformat.ValidationError:\n"
+            "    print('refused')\n"
+            "print(sys.modules['rfc3987_syntax'], skip_iri_grammar())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True).stdout.split()
+    assert out == ["refused", "None", "False"]
