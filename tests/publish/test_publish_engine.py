@@ -104,3 +104,48 @@ def test_warm_kernel_reset_gives_the_fresh_kernel_result(notebook):
     counts = [[c.execution_count for c in nb.cells] for nb in (again, fresh)]
     assert counts[0] == counts[1]
     assert engine.warm_kernel().notebooks == 3
+
+
+def test_the_warm_engine_writes_the_notebook_at_its_start_and_its_end_only(notebook,
+                                                                          monkeypatch):
+    import papermill.engines
+
+    writes = []
+    real = papermill.engines.write_ipynb
+
+    def counted(nb, path, **kwargs):
+        writes.append(path)
+        return real(nb, path, **kwargs)
+
+    monkeypatch.setattr(papermill.engines, "write_ipynb", counted)
+    warm = _run(notebook, 1, warm=True)
+    assert len(writes) == 2, writes
+    on_disk = nbformat.read(notebook.with_name("out-1-True.ipynb"), as_version=4)
+    assert on_disk == warm                 # the end's write holds every output
+    writes.clear()
+    _run(notebook, 1, warm=False)          # papermill's own engine: before and after each cell
+    assert len(writes) > 2 * len(warm.cells)
+
+
+def test_a_failing_notebook_is_written_with_its_error_by_the_warm_engine(notebook):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell("raise ValueError('cell three fails')"))
+    failing = notebook.with_name("failing.ipynb")
+    nbformat.write(nb, failing)
+    out = notebook.with_name("out-failing.ipynb")
+    engine.register()
+    with pytest.raises(PapermillExecutionError):
+        papermill.execute_notebook(
+            str(failing), str(out), parameters={"x": 1}, engine_name=engine.ENGINE_NAME,
+            progress_bar=False, cwd=str(notebook.with_name("work")),
+            extra_arguments=list(engine.KERNEL_ARGUMENTS))
+    kept = nbformat.read(out, as_version=4)
+    texts = [out_.get("evalue", "") for cell in kept.cells if cell.cell_type == "code"
+             for out_ in cell.get("outputs", [])]
+    assert "cell three fails" in texts
+    assert any("An Exception was encountered" in "".join(cell.source)
+               for cell in kept.cells)    # papermill's mark at the top
+    assert kept.cells[-1].get("outputs") == []   # the cells after it never ran
