@@ -73,12 +73,16 @@ def _naive_commands(study: Path, scope: str, value: str, wave: int, lang: str,
             [jupyter, "nbconvert", "--to", "html", "--no-input", str(executed)]]
 
 
-def _naive_env() -> dict[str, str]:
-    """The environment of a naive run: no batch cache (each notebook decides alone)."""
+def _naive_env(work: Path) -> dict[str, str]:
+    """The environment of a naive run: no batch cache, and a user cache folder that is
+    empty at the start, as on a user's first run (the runner starts with an empty cache
+    in a new output folder too): the first notebooks decide the plan, the later ones
+    read it from the user's cache, as they would on that machine."""
     from image_synth.disclosure.plan import CACHE_ENV
 
     env = dict(os.environ)
     env.pop(CACHE_ENV, None)
+    env["XDG_CACHE_HOME"] = str(work / "user-cache")
     return env
 
 
@@ -86,7 +90,7 @@ def naive_loop(study: Path, scopes: list[tuple[str, str]], wave: int, lang: str,
                work: Path, *, parallel: int = 1) -> float:
     """Wall seconds of the naive loop, ``parallel`` scopes at a time (each scope's
     papermill and nbconvert commands one after the other)."""
-    env = _naive_env()
+    env = _naive_env(work)
 
     def one(job: tuple[str, str]) -> None:
         for cmd in _naive_commands(study, job[0], job[1], wave, lang, work):
@@ -118,7 +122,9 @@ from image_synth.disclosure.plan import precompute
 from image_synth.results.study_cache import precompute as precompute_study_wide
 from image_synth.study.load import load_study
 study = load_study(sys.argv[1]); wave = int(sys.argv[2])
-precompute(study, wave, sys.argv[3])
+earlier = [w for w in study.config.waves if w < wave]
+for w in ([max(earlier)] if earlier else []) + [wave]:  # the wave before, as the runner
+    precompute(study, w, sys.argv[3])
 precompute_study_wide(study, wave, sys.argv[3])
 """
 
@@ -195,7 +201,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="image-synth-bench-") as tmp:
         work = Path(tmp)
-        env = _naive_env()
+        env = _naive_env(work)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         fast = _run([sys.executable, "-m", "image_synth", "run", str(study), "--jobs",
                      str(JOBS), "--out", str(work / "fast"), "--no-progress"], cwd=work,
