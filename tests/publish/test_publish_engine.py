@@ -149,3 +149,34 @@ def test_a_failing_notebook_is_written_with_its_error_by_the_warm_engine(noteboo
     assert any("An Exception was encountered" in "".join(cell.source)
                for cell in kept.cells)    # papermill's mark at the top
     assert kept.cells[-1].get("outputs") == []   # the cells after it never ran
+
+
+KEPT = '''\
+import sys
+import image_synth.render.sections as s
+import image_synth.results.memo as m
+print(id(s), len(m._MEMO), hasattr(s, "LEAK"), s.SECTIONS[0] != "!",
+      "image_synth.fresh_from_a_notebook" in sys.modules)
+if x == 2:  # what a notebook could leave in the package's modules
+    m._MEMO[0] = "leak"
+    s.LEAK = 1
+    s.SECTIONS = ("!",)
+    import types
+    sys.modules["image_synth.fresh_from_a_notebook"] = types.ModuleType("x")
+'''
+
+
+def test_the_packages_modules_stay_imported_and_come_back_as_they_were(tmp_path):
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("x: int = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(KEPT)]
+    path = tmp_path / "kept.ipynb"
+    nbformat.write(nb, path)
+    (tmp_path / "work").mkdir()
+    lines = ["".join(_run(path, x, warm=True).cells[-1].outputs[0].text).split()
+             for x in (2, 1)]
+    # the same module object (not imported again), its memo empty, the added name gone,
+    # the rebound name back, the module a notebook put in sys.modules dropped
+    assert lines[0] == lines[1]
+    assert lines[1][1:] == ["0", "False", "True", "False"]
