@@ -172,16 +172,14 @@ class LocalPool:
 
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
             ) -> list[ScopeOutcome]:
-        if self._executor is not None:
-            return self._run(tasks, keep, progress=progress)
-        self._start(self._size(len(tasks)))
+        started = self._executor is None
+        if started:
+            self._start(self._size(len(tasks)))
         try:
-            outcomes = self._run(tasks, keep, progress=progress)
-        except BaseException:
-            self._stop(now=True)
-            raise
-        self._stop(now=False)
-        return outcomes
+            return self._run(tasks, keep, progress=progress)
+        finally:
+            if started:  # (interrupted, _run has stopped them already)
+                self._stop(now=False)
 
     def _run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
              ) -> list[ScopeOutcome]:

@@ -55,9 +55,7 @@ __all__ = ["WARM_MODULES", "reset", "snapshot", "warm_up"]
 #: Imported once per kernel by :func:`warm_up`, before the package's own modules.
 WARM_MODULES = ("numpy", "pandas", "scipy.stats", "matplotlib", "matplotlib.pyplot",
                 "seaborn", "statsmodels.api", "networkx", "pydantic", "yaml",
-                "pandera.pandas", "pyreadstat",
-                "image_synth.study.load", "image_synth.results.compute",
-                "image_synth.render.sections")
+                "pandera.pandas", "pyreadstat")
 
 #: The package's modules :func:`warm_up` leaves out: the command line, and the dask
 #: plugin (it imports distributed); everything else of ``image_synth`` is imported.
@@ -70,7 +68,8 @@ _SNAPSHOT: dict[str, Any] = {}
 
 
 def warm_up(modules: tuple[str, ...] = WARM_MODULES) -> list[str]:
-    """Import ``modules`` (skipping those not installed), then take the snapshot.
+    """Import ``modules``, then every module of the package but :data:`NOT_WARMED`
+    (skipping those that cannot be imported), then take the snapshot.
 
     Returns the modules that could not be imported.
     """

@@ -226,9 +226,10 @@ def _run_in(work: Path, task: dict[str, Any]) -> TaskResult:
             extra_arguments=list(engine.KERNEL_ARGUMENTS))
     except PapermillExecutionError as exc:
         reason = f"{exc.ename}: {_first_line(exc.evalue)} (cell {exc.exec_count})"
-    except OSError as exc:
-        where = "" if exc.filename else (" (papermill writing the executed notebook into "
-                                         "the run's staging folder)")
+    except OSError as exc:  # without a file name, papermill's write of the notebook
+        folder = "the run's staging folder" if task.get("scratch") else "a temporary folder"
+        where = "" if exc.filename else (f" (papermill writing the executed notebook into "
+                                         f"{folder})")
         reason = _one_line(exc) + where
     except Exception as exc:
         reason = _one_line(exc)
