@@ -19,7 +19,8 @@ of ``--jobs`` warm kernels):
   the output notebook before and after every cell, this one only at the start and at
   the end (complete, or failed), since nothing watches it in between;
 * a kernel that died, timed out or failed in any way other than a cell error is
-  replaced by a new warm kernel before the next notebook.
+  replaced by a new warm kernel before the next notebook; one that cannot be reset is
+  replaced at once, and the notebook runs in the new one.
 
 The reset code runs as silent requests that leave the execution counter alone, so a
 notebook's cells are numbered from 1 as in a fresh kernel. ``tests/publish`` proves that
@@ -113,19 +114,50 @@ class WarmKernel:
         return self
 
     def run(self, code: str, *, timeout: float = RESET_TIMEOUT) -> None:
-        """Execute ``code`` silently (no history, no execution count, no output)."""
-        try:
-            reply = self.kc.execute_interactive(code, silent=True, store_history=False,
-                                                allow_stdin=False, timeout=timeout,
-                                                output_hook=lambda msg: None)
-        except TimeoutError as exc:
+        """Execute ``code`` silently (no history, no execution count, no output).
+
+        The code has run when the kernel reports itself idle on iopub for it, and it
+        failed if an ``error`` message came first (a silent request still publishes its
+        error). The shell reply is not waited for: ipykernel 7 passes it from the main
+        thread through the shell-channel thread, and under load it was seen to arrive
+        late or not at all (the iopub idle came within 20 ms, the reply not in 60 s;
+        compare ipython/ipykernel#1554), which failed a notebook whose kernel was fine.
+        Replies that do come are drained before the next request.
+        """
+        self._drain_shell()
+        deadline = time.monotonic() + timeout
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        error = None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.broken = True
+                raise RunError(f"the warm kernel did not answer within {timeout} s")
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(remaining, 1))
+            except queue.Empty:
+                if not self.alive():
+                    self.broken = True
+                    raise RunError("the warm kernel died while it was being prepared") from None
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "error":
+                error = msg["content"]
+            elif (msg["msg_type"] == "status"
+                  and msg["content"].get("execution_state") == "idle"):
+                break
+        if error is not None:
             self.broken = True
-            raise RunError(f"the warm kernel did not answer within {timeout} s") from exc
-        content = reply["content"]
-        if content.get("status") != "ok":
-            self.broken = True
-            raise RunError(f"the warm kernel could not be prepared: {content.get('ename')}: "
-                           f"{content.get('evalue')}")
+            raise RunError(f"the warm kernel could not be prepared: {error.get('ename')}: "
+                           f"{error.get('evalue')}")
+
+    def _drain_shell(self) -> None:
+        while True:
+            try:
+                self.kc.get_shell_msg(timeout=0)
+            except queue.Empty:
+                return
 
     def reset(self, cwd: str) -> None:
         # into the new folder first: the last notebook's folder may be gone already
@@ -232,7 +264,11 @@ def _engine_class():
                                      execution_timeout=None, **kwargs: Any):
             kernel = warm_kernel(kernel_name or "python3", startup_timeout=start_timeout)
             # papermill has already moved this process into the notebook's cwd
-            kernel.reset(cwd=os.getcwd())
+            try:
+                kernel.reset(cwd=os.getcwd())
+            except RunError:  # the kernel is marked broken: once more, in a new one
+                kernel = warm_kernel(kernel_name or "python3", startup_timeout=start_timeout)
+                kernel.reset(cwd=os.getcwd())
             kwargs = remove_args(["input_path"], **kwargs)
             safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
             final_kwargs = merge_kwargs(
