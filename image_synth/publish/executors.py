@@ -164,11 +164,17 @@ class LocalPool:
             return
         # interrupted: stop the workers before the caller removes the staging folder
         processes = list((getattr(executor, "_processes", None) or {}).values())
+        manager = getattr(executor, "_executor_manager_thread", None)
         executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(timeout=10)
+        # and the pool's manager thread, which closes its wake-up pipe as it ends: left
+        # running, it can close that pipe while the interpreter's exit hook writes to it
+        # (Python 3.11 takes no lock there), a "Bad file descriptor" traceback on exit
+        if manager is not None:
+            manager.join(timeout=10)
 
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
             ) -> list[ScopeOutcome]:

@@ -48,11 +48,28 @@ def test_entering_the_pool_starts_every_worker_and_leaving_it_stops_them():
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
-def test_an_error_while_the_pool_is_open_stops_its_workers_at_once():
+def test_an_error_while_the_pool_is_open_stops_its_workers_at_once(monkeypatch):
+    from concurrent.futures import process as cf_process
+
+    # a manager thread slow to wind down, as on a loaded machine: it sleeps before it
+    # joins its workers and closes its wake-up pipe
+    slow = cf_process._ExecutorManagerThread.join_executor_internals
+
+    def join_executor_internals(self):
+        time.sleep(1.0)
+        slow(self)
+
+    monkeypatch.setattr(cf_process._ExecutorManagerThread, "join_executor_internals",
+                        join_executor_internals)
     with pytest.raises(RuntimeError, match="the plan failed"):
         with LocalPool(jobs=2, warm=True, tasks=2) as pool:
             processes = list(pool._executor._processes)
+            manager = pool._executor._executor_manager_thread
             raise RuntimeError("the plan failed")   # before any notebook, as in the runner
+    # the pool's manager thread has ended (and closed its wake-up pipe) when the pool is
+    # left: still running, it could close the pipe while the interpreter's exit hook
+    # writes to it (a refused second run once printed that "Bad file descriptor" traceback)
+    assert not manager.is_alive()
     assert _wait_gone(processes) == []
 
 
