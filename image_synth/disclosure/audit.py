@@ -825,10 +825,10 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
 
     Each solve is an LP first (HiGHS's simplex, on one model per component kept
     between its solves through scipy's own bindings; :func:`scipy.optimize.milp`
-    without integrality where scipy has none). With ``integer=True`` an integral LP optimum is also the integer
-    optimum; only a fractional one (as when integrality collapses an interval the LP
-    leaves open) is solved again as an integer program (``milp`` with integrality,
-    HiGHS's branch and bound). On table-like systems almost every vertex is integral,
+    without integrality where scipy has none). With ``integer=True`` an integral LP
+    optimum is also the integer optimum; only a fractional one (as when integrality
+    collapses an interval the LP leaves open) is solved again as an integer program
+    (``milp`` with integrality, HiGHS's branch and bound). On table-like systems almost every vertex is integral,
     so the integer audit costs little more than the real one.
 
     Examples

@@ -193,7 +193,6 @@ def test_a_reset_whose_shell_reply_never_comes_still_runs_the_notebook(notebook,
         raise queue.Empty
 
     monkeypatch.setattr(kernel.kc.shell_channel, "get_msg", lost)
-    monkeypatch.setattr(engine, "RESET_TIMEOUT", 5)
     before = kernel.notebooks
     done = _run(notebook, 1, warm=True)
     assert engine.warm_kernel() is kernel and kernel.notebooks == before + 1
