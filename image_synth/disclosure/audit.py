@@ -514,10 +514,12 @@ class _Component:
         return x if status == 0 else None
 
 
-def _intervals(comp: _Component, base, targets, need, *, rounds: int = 2):
+def _intervals(comp: _Component, base, targets, need, *, rounds: int = 2,
+               first: bool = False):
     """Cells of ``targets`` (local indices) whose interval is narrower than ``need``.
 
-    Returns a list of ``(local index, low, high)`` with the exact bounds of each.
+    Returns a list of ``(local index, low, high)`` with the exact bounds of each (with
+    ``first``, of the first such cell only: the search stops there).
 
     Phase A (cheap, batched): up to ``rounds`` solves with a random objective (fixed
     seed) over the unsettled cells, in a box of 10 x the needed width around ``base``;
@@ -570,6 +572,8 @@ def _intervals(comp: _Component, base, targets, need, *, rounds: int = 2):
         seen(x)
         if not resolved(j):
             narrow.append((j, low[j], high[j]))
+            if first:
+                break
     return narrow
 
 
@@ -594,8 +598,9 @@ def _substitute(form: Mapping, index: Mapping, values: Mapping,
 
 def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping | None,
              upper: Mapping, need: Mapping, integer: bool,
-             lower: Mapping | None = None) -> list[Recovered]:
+             lower: Mapping | None = None, first: bool = False) -> list[Recovered]:
     """The audit proper: ``hidden`` in key order, ``values`` of the published cells.
+    ``first``: stop at the first recovered cell found (see :func:`audit`).
 
     A hidden cell with a lower bound ``l`` is solved as ``x = l + y`` with ``y >= 0``:
     every relation gets ``l``'s share in its constant, and the bounds and values found
@@ -685,6 +690,8 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         value = float(x_true[i] + lb[i]) if x_true is not None else v
         if value != 0.0:
             out.append(Recovered(hidden[i], value, v, v))
+    if first and out:
+        return out[:1]
 
     # the rest: connected components of cells linked by relations
     parent = list(range(n))
@@ -698,12 +705,12 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
     live = [e for e in sub if e[1] or e[3]]
     for e in live:
         members = iter({*e[1], *e[3]})
-        first = find(next(members))
+        head = find(next(members))
         for i in members:
             root = find(i)
-            if root != first:
-                parent[max(root, first)] = min(root, first)
-                first = min(root, first)
+            if root != head:
+                parent[max(root, head)] = min(root, head)
+                head = min(root, head)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         if i not in fixed:
@@ -713,6 +720,8 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         comp_rows.setdefault(find(next(iter({*e[1], *e[3]}))), []).append(e)
 
     for root, variables in sorted(groups.items()):
+        if first and out:
+            return out[:1]
         crow = comp_rows.get(root)
         if not crow:                             # in no relation: [0, upper]
             for i in variables:
@@ -740,7 +749,7 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         widths = np.array([need[hidden[g]] for g in comp.vars], dtype=float)
         if not integer:
             widths = np.maximum(widths, comp.tol)
-        for j, low, high in _intervals(comp, base, targets, widths):
+        for j, low, high in _intervals(comp, base, targets, widths, first=first):
             g = comp.vars[j]
             low, high = low + lb[g], high + lb[g]
             if x_true is not None:
@@ -761,7 +770,8 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
           truth: Mapping[Hashable, float] | None = None,
           upper: Mapping[Hashable, float] | None = None,
           lower: Mapping[Hashable, float] | None = None,
-          integer: bool = True, min_width: float = 0.0) -> list[Recovered]:
+          integer: bool = True, min_width: float = 0.0,
+          first: bool = False) -> list[Recovered]:
     """Hidden cells a reader can recover from the published cells and the equalities.
 
     Parameters
@@ -791,6 +801,11 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
     min_width
         0 (default): report exact recoveries only. Larger: report every hidden
         non-zero cell whose feasible interval is narrower than this.
+    first
+        Stop at the first recovered cell found and return it alone (its bounds still
+        exact): for a yes-or-no question ("does showing this give anything away?"),
+        which a pattern that leaks answers in a fraction of the time. Which cell comes
+        first is not specified. Default ``False``: every recovered cell.
 
     Returns
     -------
@@ -853,7 +868,7 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
     unit = 1.0 if integer else 0.0
     need = {k: max(float(min_width), unit) for k in hidden}
     return _analyse(rows, known, hidden, truth=truth, upper=_upper(upper, known),
-                    lower=_upper(lower, known), need=need, integer=integer)
+                    lower=_upper(lower, known), need=need, integer=integer, first=first)
 
 
 def reader_bounds(values: Mapping[Hashable, float], states: Mapping[Hashable, str], *,
@@ -1184,9 +1199,9 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
     # hidden cells only grow, so such a cell is protected already
     covered: set = set()
 
-    def audit_of(keys, rows_used):
+    def audit_of(keys, rows_used, *, first=False):
         return _analyse(rows_used, values, keys, truth=values, upper=upper, lower=lower,
-                        need={k: need(k) for k in keys}, integer=integer)
+                        need={k: need(k) for k in keys}, integer=integer, first=first)
 
     primary_set -= withheld
     hidden = set(primary_set) | withheld | {k for k in start if k in values and values[k] > 0
@@ -1215,7 +1230,7 @@ def protect(cells: Mapping[Hashable, float], equalities: Sequence[Equality], *, 
                           key=lambda k: (-costs[k], -order[k])):
             linked, row_ids = graph.walk(key, within=hidden)
             keys = sorted(linked - {key}, key=order.__getitem__)
-            if not audit_of(keys, [rows[r] for r in row_ids]):
+            if not audit_of(keys, [rows[r] for r in row_ids], first=True):
                 hidden.discard(key)
     if marks:
         return {k: WITHHELD if k in withheld else PRIMARY if 0 < values[k] < min_n

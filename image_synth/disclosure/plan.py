@@ -392,7 +392,7 @@ class Plan:
         for item, node, eqs in todo:
             out.setdefault(item, {})[node] = 0
             for d in (2, 1):
-                if not audit(shown, equalities + kept + [eqs[d]], truth=truth):
+                if not audit(shown, equalities + kept + [eqs[d]], truth=truth, first=True):
                     kept.append(eqs[d])
                     out[item][node] = d
                     break

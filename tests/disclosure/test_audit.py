@@ -284,7 +284,7 @@ def test_truth_that_breaks_an_equality_is_refused():
 def test_intervals_match_a_dense_linprog_per_cell_on_random_tables(integer):
     """Every reported cell and bound equals the reference; nothing narrow is missed."""
     rng = random.Random(11 if integer else 12)
-    checked = narrow = 0
+    checked = narrow = several = 0
     for seed in range(25):
         rows, parents = hierarchy(seed, sizes=(2, 2), answers=3,
                                   draw=(0, 1, 2, 3, 4, 6, 9))
@@ -300,9 +300,17 @@ def test_intervals_match_a_dense_linprog_per_cell_on_random_tables(integer):
             for r in found:
                 assert (r.low, r.high) == pytest.approx(expected[r.key], abs=1e-6)
                 assert r.value == truth[r.key]
+            # the yes-or-no audit: one of those cells with its exact bounds, or none
+            one = audit(cells, eqs, truth=truth, integer=integer, min_width=min_width,
+                        first=True)
+            assert len(one) == min(1, len(expected)), (seed, min_width)
+            for r in one:
+                assert (r.low, r.high) == pytest.approx(expected[r.key], abs=1e-6)
+                several += len(expected) > 1
             checked += len(reference)
             narrow += len(found)
     assert narrow > 20 and checked > 300          # the comparison had something to see
+    assert several > 5                            # first=True had more than one to stop at
 
 
 def test_recovery_by_subtraction_matches_the_rank_test_when_no_hidden_cell_is_empty():
