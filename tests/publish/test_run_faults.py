@@ -213,3 +213,29 @@ def test_sigint_to_the_run_alone_keeps_the_previous_site_and_stops_everything(mi
                "the workers and kernels to stop", seconds=20)
     assert _files(out) == _files(good)
     assert not list((tmp_path / "site.private").glob("staging-*"))
+
+
+def test_an_interrupt_the_command_handled_exits_130_even_after_a_nested_one(tmp_path):
+    """Under ``python -m`` CPython ends a process with SIGINT (status -2, not the 130
+    of ``sys.exit``) when a flag says a Ctrl-C went unhandled, and code it ran through
+    its C-level ``PyRun_*`` calls sets that flag on any KeyboardInterrupt passing
+    through, even one caught later: 1 in 7 runs interrupted in their first seconds
+    exited -2, the flag already set in the command's handler. Here the flag is set as
+    such a nested run leaves it, then the run is interrupted: still 130, one line."""
+    (tmp_path / "interrupted_run.py").write_text(
+        "import ctypes, sys\n"
+        "import image_synth.publish.runner as runner\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    ctypes.c_int.in_dll(ctypes.pythonapi,"
+        " '_Py_UnhandledKeyboardInterrupt').value = 1\n"
+        "    raise KeyboardInterrupt\n"
+        "runner.run_supplements = interrupted\n"
+        "from image_synth.cli import main\n"
+        f"sys.argv = ['image-synth', 'run', {str(MINI)!r}, '--out', 'site', '--no-progress']\n"
+        "main()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "interrupted_run"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                              filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+    assert done.returncode == 130, (done.returncode, done.stderr)
+    assert done.stderr == "image-synth: interrupted; no supplement was replaced\n"
