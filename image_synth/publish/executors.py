@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import uuid
 from collections import deque
@@ -151,9 +152,18 @@ class LocalPool:
                                              initargs=(self.warm, os.getpid()))
         self._workers = n_workers
         # the pool starts a worker for a task no idle one can take: one no-op each
-        # starts them all now (each runs its initializer, the kernel's warm-up, first)
-        for _ in range(n_workers):
-            self._executor.submit(os.getpid)
+        # starts them all now (each runs its initializer, the kernel's warm-up, first).
+        # Ctrl-C reaches the workers too: they are started with it blocked (a worker
+        # still importing would print a KeyboardInterrupt traceback) and unblock it
+        # once they ignore it; here it waits until they are started
+        block = getattr(signal, "pthread_sigmask", None)
+        mask = block(signal.SIG_BLOCK, {signal.SIGINT}) if block else None
+        try:
+            for _ in range(n_workers):
+                self._executor.submit(os.getpid)
+        finally:
+            if block:
+                block(signal.SIG_SETMASK, mask)
 
     def _stop(self, *, now: bool) -> None:
         executor, self._executor = self._executor, None

@@ -77,8 +77,11 @@ def failed_result(job: ScopeJob, reason: str) -> TaskResult:
 def init_worker(warm: bool, parent: int | None = None) -> None:
     """Runs once in every worker of the local pool: tied to the run's process ``parent``
     (see the module docstring), then :func:`prepare_process`."""
-    # Ctrl-C reaches the whole process group: the parent stops the workers itself
+    # Ctrl-C reaches the whole process group: the parent stops the workers itself (it
+    # starts them with Ctrl-C blocked, LocalPool._start: ignored now, it is let through)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if parent is not None:
         die_with(parent)
     from .startup import skip_iri_grammar

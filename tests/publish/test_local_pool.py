@@ -28,6 +28,16 @@ def _alive(pid: int) -> bool:
         return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
 
 
+#: SIGINT's bit in the signal masks of /proc/PID/status.
+SIGINT_BIT = 1 << (2 - 1)
+
+
+def _signal_masks(pid: int) -> dict[str, int]:
+    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        fields = dict(line.split(":", 1) for line in handle if ":" in line)
+    return {k: int(fields[k], 16) for k in ("SigIgn", "SigBlk")}
+
+
 def _wait_gone(pids, seconds=20.0) -> list[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and any(map(_alive, pids)):
@@ -44,6 +54,14 @@ def test_entering_the_pool_starts_every_worker_and_leaving_it_stops_them():
         assert pids <= set(processes)
         # the worker has nbformat (papermill) loaded, and jsonschema without the grammar
         assert pool._executor.submit(eval, PROBE).result(timeout=60) == "None"
+        # Ctrl-C: ignored by the workers (the run stops them itself), not left blocked
+        # (they are started with it blocked, so that one still importing is not hit)
+        for pid in processes:
+            masks = _signal_masks(pid)
+            assert masks["SigIgn"] & SIGINT_BIT and not masks["SigBlk"] & SIGINT_BIT, masks
+    import signal
+
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # here too
     assert _wait_gone(processes) == []
 
 
