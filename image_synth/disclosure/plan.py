@@ -800,6 +800,25 @@ def _state(value) -> str:
     return value
 
 
+def precompute_at(study_path: str | None, wave: int, folder: str) -> None:
+    """:func:`precompute` in another process (a worker of the runner's pool): the study
+    loaded from ``study_path`` (the example when None or empty), the plan read from and
+    kept in the batch's cache ``folder``."""
+    import os
+
+    from ..study.load import load_study
+
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    try:
+        precompute(load_study(study_path or None), wave, folder)
+    finally:
+        if previous is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = previous
+
+
 def precompute(study: "Study", wave: int, folder) -> None:
     """Decide every table of ``wave`` once and keep the decisions in ``folder`` for the
     notebooks of a batch (each loads them instead of deciding again; same result)."""

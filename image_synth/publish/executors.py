@@ -186,6 +186,23 @@ class LocalPool:
         if manager is not None:
             manager.join(timeout=10)
 
+    def beside(self, calls: list[tuple[Callable[..., Any], tuple]]) -> Callable[[], None]:
+        """Start ``fn(*args)`` for each call in the workers (an open pool only: outside a
+        ``with`` they run here, now) and return a function that waits for all of them
+        and raises the first error, in the order of ``calls``. The caller works on
+        meanwhile (the runner decides one wave's plan itself while the workers decide
+        the others)."""
+        if self._executor is None:
+            for fn, args in calls:
+                fn(*args)
+            return lambda: None
+        futures = [self._executor.submit(fn, *args) for fn, args in calls]
+
+        def wait() -> None:
+            for future in futures:
+                future.result()
+        return wait
+
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
             ) -> list[ScopeOutcome]:
         started = self._executor is None
@@ -312,6 +329,13 @@ class DaskExecutor:
                 except Exception:  # pragma: no cover - already gone
                     pass
         self.client = self.cluster = None
+
+    def beside(self, calls: list[tuple[Callable[..., Any], tuple]]) -> Callable[[], None]:
+        """As :meth:`LocalPool.beside`, but the calls run here, now: the workers of a
+        scheduler may not see the batch's cache folder."""
+        for fn, args in calls:
+            fn(*args)
+        return lambda: None
 
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
             ) -> list[ScopeOutcome]:

@@ -14,8 +14,10 @@ Order of work
 3. Check that the output folder and ``<out>.private`` can be written and lock them
    (:mod:`image_synth.publish.output`): a second run into the same folder is refused,
    and staging folders a killed run left are removed. Decide the disclosure plan of
-   every wave of the batch once (the local pool's workers start their kernels
-   meanwhile). Hand the scopes to an executor
+   every wave of the batch once: the latest here, the earlier ones (a page compares
+   with the wave before) side by side in the local pool's workers, which start their
+   kernels meanwhile (a dask scheduler's workers may not see the cache folder: there
+   every plan is decided here). Hand the scopes to an executor
    (:mod:`image_synth.publish.executors`: the local pool of worker processes, each with
    one warm kernel, or a dask.distributed scheduler with ``scheduler=``); each task
    returns its page or its failure (:mod:`image_synth.publish.workers`), and the runner
@@ -262,7 +264,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
         make_folder(private / "failed", what=PRIVATE)
         with locked(private, out_dir=out_dir):
             clear_staging(private)  # left by a run that was killed
-            outcomes = _run_locked(loaded, jobs_list, out_dir=out_dir, private=private,
+            outcomes = _run_locked(loaded, jobs_list, study_path=study_param or None,
+                                   out_dir=out_dir, private=private,
                                    nb_path=nb_path, executor=executor, settings=settings,
                                    publish=publish, parameters=dict(parameters or {}),
                                    progress=progress, timeout=timeout)
@@ -270,7 +273,8 @@ def run_supplements(study: str | os.PathLike | None = None, *, scope: str = "all
                      seconds=time.perf_counter() - started)
 
 
-def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, private: Path,
+def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, study_path: str | None,
+                out_dir: Path, private: Path,
                 nb_path: Path, executor: Any, settings: list[tuple[int, str]],
                 publish: bool, parameters: dict[str, Any], progress: bool,
                 timeout: int) -> list[ScopeOutcome]:
@@ -283,7 +287,7 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
                                              publish=publish, parameters=parameters)
     scrub = [str(loaded.root.resolve()), str(out_dir), str(private), str(staging),
              str(Path.cwd())] + sorted({str(p.resolve().parent) for p in loaded.files.values()})
-    from ..disclosure.plan import CACHE_ENV, precompute
+    from ..disclosure.plan import CACHE_ENV, precompute, precompute_at
 
     cache = private / "cache"
     previous_cache = os.environ.get(CACHE_ENV)
@@ -298,9 +302,13 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, out_dir: Path, privat
         # and the wave before each: its plan decides which previous-wave numbers show
         earlier = {max((v for v in loaded.config.waves if v < w), default=None)
                    for w in waves} - {None}
-        for w in sorted(earlier | set(waves)):
-            precompute(loaded, w, cache)
+        # the earlier waves' plans in the pool's workers (idle until the pages start),
+        # the latest here meanwhile: the plans of a wave do not depend on each other
+        *others, latest = sorted(earlier | set(waves))
+        done = executor.beside([(precompute_at, (study_path, w, str(cache))) for w in others])
+        precompute(loaded, latest, cache)
         precompute_study_wide(loaded, waves[-1], cache)  # that wave and every earlier one
+        done()
         text = nb_path.read_text(encoding="utf-8")
         tasks = [{"job": job, "notebook": {"name": nb_path.name, "text": text},
                   "scratch": str(staging) if executor.shares_files else None,

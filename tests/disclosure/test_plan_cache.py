@@ -172,3 +172,22 @@ def test_a_response_table_that_gives_away_who_was_asked_is_hidden_more(tmp_path)
     reden = p.answers(["reden"])["reden"]
     assert reden.counts[node][0] == 4 and reden.state(node, 0)  # not the 4 it would give away
     assert _all_tables_audit(study, p) == []
+
+
+def test_a_plan_decided_in_another_process_is_the_same_file(tmp_path, monkeypatch):
+    # the runner's pool workers decide the earlier waves' plans from the study's path
+    import multiprocessing
+    import os
+
+    from image_synth.disclosure.plan import precompute_at
+
+    monkeypatch.setenv(CACHE_ENV, "off")
+    here, there = tmp_path / "here", tmp_path / "there"
+    precompute(image_synth.load_study(MINI), 2022, here)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        pool.apply(precompute_at, (str(MINI), 2022, str(there)))
+    mine = sorted(p.name for p in here.glob("plan-*.json"))
+    assert mine == sorted(p.name for p in there.glob("plan-*.json")) and len(mine) == 1
+    assert (here / mine[0]).read_bytes() == (there / mine[0]).read_bytes()
+    precompute_at(str(MINI), 2022, str(there))  # in this process: the variable restored
+    assert os.environ[CACHE_ENV] == "off"

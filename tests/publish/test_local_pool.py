@@ -91,6 +91,20 @@ def test_an_error_while_the_pool_is_open_stops_its_workers_at_once(monkeypatch):
     assert _wait_gone(processes) == []
 
 
+def test_beside_runs_calls_in_the_workers_and_raises_the_first_error(tmp_path):
+    with LocalPool(jobs=2, warm=False, tasks=2) as pool:
+        done = pool.beside([(os.makedirs, (str(tmp_path / "made"),)), (int, ("x",)),
+                            (int, ("y",))])
+        with pytest.raises(ValueError, match="'x'"):
+            done()
+        assert (tmp_path / "made").is_dir()
+    # outside a with: here and now, before beside returns
+    ran = []
+    done = LocalPool(jobs=1, warm=False).beside([(ran.append, (1,)), (ran.append, (2,))])
+    assert ran == [1, 2]
+    done()
+
+
 def test_the_pool_has_no_more_workers_than_tasks():
     pool = executor_for(None, jobs=4, warm=False, tasks=1)
     assert pool._size(pool.tasks) == 1
