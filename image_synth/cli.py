@@ -404,13 +404,15 @@ def _forget_interrupt() -> None:
     code run through its C-level ``PyRun_*`` functions sets when a KeyboardInterrupt
     passes through it, even one caught later (seen: about 1 run in 7 interrupted in
     its first seconds exited -2 after printing the line above, the flag already set
-    in this handler). The flag is cleared here, where the interrupt is handled; a
-    Python without it is left alone."""
-    import ctypes
-
+    in this handler). The flag is cleared here, where the interrupt is handled. Only
+    ``python -m image_synth`` is concerned (the installed ``image-synth`` command
+    exits through ``sys.exit`` alone), and only CPython 3.11 has the flag under this
+    name (3.12 moved it into its runtime state): elsewhere this does nothing."""
     try:
+        import ctypes
+
         ctypes.c_int.in_dll(ctypes.pythonapi, "_Py_UnhandledKeyboardInterrupt").value = 0
-    except (AttributeError, OSError, ValueError):  # pragma: no cover - another build
+    except (ImportError, AttributeError, OSError, ValueError):  # pragma: no cover
         pass
 
 

@@ -347,7 +347,8 @@ def _check_values(values: Mapping, *, allow_hidden: bool, what: str) -> dict:
 def _solve(c, A, lo, hi, lb, ub, integer, *, gap: float = 1e-9):
     """``min c @ x`` subject to ``lo <= A x <= hi``, ``lb <= x <= ub``: (status, x).
 
-    status: 0 optimal, 2 infeasible, 3 unbounded (scipy's codes)."""
+    status: 0 optimal (within the relative ``gap``), 2 infeasible, 3 unbounded
+    (scipy's codes)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = LinearConstraint(A, lo, hi) if A.shape[0] else None
@@ -756,7 +757,9 @@ def _analyse(rows: list[_Row], values: Mapping, hidden: list, *, truth: Mapping 
         widths = np.array([need[hidden[g]] for g in comp.vars], dtype=float)
         if not integer:
             widths = np.maximum(widths, comp.tol)
-        for j, low, high in _intervals(comp, base, targets, widths, first=first):
+        # without the truth a cell found at 0 is dropped below: the search goes on
+        for j, low, high in _intervals(comp, base, targets, widths,
+                                       first=first and x_true is not None):
             g = comp.vars[j]
             low, high = low + lb[g], high + lb[g]
             if x_true is not None:
@@ -837,10 +840,11 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
        a relation); each is solved on its own.
     3. In each component, starting from the truth (or any feasible point), a few
        solves with a random objective (fixed seed) over the unsettled cells, in a box
-       around the truth: each optimum is a solution, and a cell that two known
-       solutions put at least the needed width apart (1 in integer counts, a hair in
-       real values, or ``min_width``) is settled as safe. A vertex moves many cells
-       at once, so a few solves settle most cells of a component.
+       around the truth (in integer counts the first integer solution found, not
+       proved optimal: :data:`EXPLORE_GAP`): each answer is a solution, and a cell that
+       two known solutions put at least the needed width apart (1 in integer counts, a
+       hair in real values, or ``min_width``) is settled as safe. A vertex moves many
+       cells at once, so a few solves settle most cells of a component.
     4. Every cell still unsettled gets its exact maximum and minimum (each solution
        also widens the known range of the others). Only these exact bounds make a cell
        reported: step 3 can make the audit faster, never change its answer.
@@ -850,8 +854,8 @@ def audit(cells: Mapping[Hashable, float | None], equalities: Sequence[Equality]
     without integrality where scipy has none). With ``integer=True`` an integral LP
     optimum is also the integer optimum; only a fractional one (as when integrality
     collapses an interval the LP leaves open) is solved again as an integer program
-    (``milp`` with integrality, HiGHS's branch and bound). On table-like systems almost every vertex is integral,
-    so the integer audit costs little more than the real one.
+    (``milp`` with integrality, HiGHS's branch and bound). On table-like systems almost
+    every vertex is integral, so the integer audit costs little more than the real one.
 
     Examples
     --------

@@ -9,7 +9,8 @@ folder): what happens after a scope ran is the same code whichever executor ran 
   (``spawn``), each with one warm kernel, tied to the run's process
   (:func:`~image_synth.publish.workers.init_worker`). The workers start when the pool is
   entered, so their kernels warm up while the runner decides the batch's study-wide
-  work. A worker that dies fails the scopes it was running ("a worker process died").
+  work; meanwhile they decide the earlier waves' plans (:meth:`LocalPool.beside`). A
+  worker that dies fails the scopes it was running ("a worker process died").
 * :class:`DaskExecutor` (``image-synth run --scheduler tcp://HOST:PORT`` or
   ``--scheduler local:N``): the tasks go to a dask.distributed scheduler, an existing
   one or a :class:`distributed.LocalCluster` of ``N`` worker processes with one thread
@@ -115,6 +116,13 @@ class _Progress:
         self.bar.close()
 
 
+def _here(calls: list[tuple[Callable[..., Any], tuple]]) -> Callable[[], None]:
+    """Run ``fn(*args)`` for each call in this process, now; nothing left to wait for."""
+    for fn, args in calls:
+        fn(*args)
+    return lambda: None
+
+
 class LocalPool:
     """Worker processes of this machine, one warm kernel each (module docstring).
 
@@ -136,7 +144,11 @@ class LocalPool:
         return max(1, min(wanted, tasks) if tasks else wanted)
 
     def __enter__(self) -> LocalPool:
-        self._start(self._size(self.tasks))
+        try:
+            self._start(self._size(self.tasks))
+        except BaseException:  # e.g. Ctrl-C, let through once the workers are started
+            self._stop(now=True)
+            raise
         return self
 
     def __exit__(self, exc_type: Any, *exc: object) -> None:
@@ -192,15 +204,25 @@ class LocalPool:
         and raises the first error, in the order of ``calls``. The caller works on
         meanwhile (the runner decides one wave's plan itself while the workers decide
         the others)."""
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._executor is None:
-            for fn, args in calls:
-                fn(*args)
-            return lambda: None
-        futures = [self._executor.submit(fn, *args) for fn, args in calls]
+            return _here(calls)
+        try:
+            futures = [self._executor.submit(fn, *args) for fn, args in calls]
+        except BrokenProcessPool:  # a worker died already: here (see wait)
+            return _here(calls)
 
         def wait() -> None:
-            for future in futures:
-                future.result()
+            for i, future in enumerate(futures):
+                try:
+                    future.result()
+                except BrokenProcessPool:
+                    # a worker died, or an error came back that cannot be unpickled:
+                    # what is left runs here (a real error is raised as it is); the
+                    # scopes then fail as "a worker process died" (:meth:`_run`)
+                    _here(calls[i:])()
+                    return
         return wait
 
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
@@ -333,9 +355,7 @@ class DaskExecutor:
     def beside(self, calls: list[tuple[Callable[..., Any], tuple]]) -> Callable[[], None]:
         """As :meth:`LocalPool.beside`, but the calls run here, now: the workers of a
         scheduler may not see the batch's cache folder."""
-        for fn, args in calls:
-            fn(*args)
-        return lambda: None
+        return _here(calls)
 
     def run(self, tasks: list[dict[str, Any]], keep: Keep, *, progress: bool
             ) -> list[ScopeOutcome]:

@@ -293,8 +293,9 @@ def _run_locked(loaded: Any, jobs_list: list[ScopeJob], *, study_path: str | Non
     previous_cache = os.environ.get(CACHE_ENV)
     try:
         # the disclosure decisions and the study-wide results (the sibling patterns of
-        # every partition) depend on the whole study: made once here per wave, read by
-        # every notebook of the batch (a notebook run alone makes the same ones itself)
+        # every partition) depend on the whole study: made once per wave (here, or in
+        # the pool's workers), read by every notebook of the batch (a notebook run
+        # alone makes the same ones itself)
         from ..results.study_cache import precompute as precompute_study_wide
 
         os.environ[CACHE_ENV] = str(cache)  # this run's cache, not one the user named

@@ -280,6 +280,14 @@ def test_truth_that_breaks_an_equality_is_refused():
 
 # ------------------------------------------------------- audit against references
 
+def test_the_first_recovered_cell_is_found_without_the_truth_past_a_cell_at_zero():
+    # a + b = 0 pins a and b at 0 (not reported), a + c = 5 then pins c at 5
+    cells = {"a": None, "b": None, "c": None, "t1": 0, "t2": 5}
+    eqs = [total("t1", ["a", "b"]), total("t2", ["a", "c"])]
+    assert audit(cells, eqs) == [Recovered("c", 5.0, 5.0, 5.0)]
+    assert audit(cells, eqs, first=True) == [Recovered("c", 5.0, 5.0, 5.0)]
+
+
 @pytest.mark.parametrize("integer", [True, False])
 def test_intervals_match_a_dense_linprog_per_cell_on_random_tables(integer):
     """Every reported cell and bound equals the reference; nothing narrow is missed."""

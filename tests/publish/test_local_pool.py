@@ -5,6 +5,7 @@ grammar of jsonschema (publish/startup.py)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -59,10 +60,26 @@ def test_entering_the_pool_starts_every_worker_and_leaving_it_stops_them():
         for pid in processes:
             masks = _signal_masks(pid)
             assert masks["SigIgn"] & SIGINT_BIT and not masks["SigBlk"] & SIGINT_BIT, masks
-    import signal
-
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # here too
     assert _wait_gone(processes) == []
+
+
+def test_the_workers_are_started_with_ctrl_c_blocked(monkeypatch):
+    # a worker is started by the submit that finds no idle one: each submit of the
+    # start sees Ctrl-C blocked here (the started process inherits that mask)
+    from concurrent.futures import ProcessPoolExecutor
+
+    seen = []
+    submit = ProcessPoolExecutor.submit
+
+    def watched(self, fn, *args, **kwargs):
+        seen.append(signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", watched)
+    with LocalPool(jobs=2, warm=False, tasks=2) as pool:
+        pool._executor.submit(os.getpid).result(timeout=120)
+    assert seen == [True, True, False]
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
@@ -103,6 +120,24 @@ def test_beside_runs_calls_in_the_workers_and_raises_the_first_error(tmp_path):
     done = LocalPool(jobs=1, warm=False).beside([(ran.append, (1,)), (ran.append, (2,))])
     assert ran == [1, 2]
     done()
+
+
+def test_beside_runs_here_what_a_dead_worker_left(tmp_path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    with LocalPool(jobs=1, warm=False, tasks=1) as pool:
+        worker = pool._executor.submit(os.getpid).result(timeout=120)
+        # the only worker dies while the calls are out: they run here instead, no
+        # BrokenProcessPool
+        done = pool.beside([(time.sleep, (1.0,)), (os.makedirs, (str(tmp_path / "after"),))])
+        os.kill(worker, signal.SIGKILL)
+        done()
+        assert (tmp_path / "after").is_dir()
+        with pytest.raises(BrokenProcessPool):
+            pool._executor.submit(os.getpid)
+        # and once the pool is broken, calls run here at once
+        pool.beside([(os.makedirs, (str(tmp_path / "here"),))])
+        assert (tmp_path / "here").is_dir()
 
 
 def test_the_pool_has_no_more_workers_than_tasks():
