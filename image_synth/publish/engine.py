@@ -56,6 +56,11 @@ KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 
 _KERNELS: dict[str, WarmKernel] = {}
 
+#: The start folders of this process's kernels, from the moment each is made (a kernel
+#: is in :data:`_KERNELS` only once it has started): a worker that is stopped removes
+#: them (:func:`image_synth.publish.workers._stop`).
+HOMES: set[str] = set()
+
 
 class WarmKernel:
     """One IPython kernel with the heavy modules imported, and a client to reset it."""
@@ -66,6 +71,7 @@ class WarmKernel:
 
         self.kernel_name = kernel_name
         self.home = tempfile.mkdtemp(prefix="image-synth-kernel-")
+        HOMES.add(self.home)
         self.km = AsyncKernelManager(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)(
             extra_arguments=["--HistoryManager.hist_file=:memory:", *KERNEL_ARGUMENTS],
@@ -194,6 +200,7 @@ class WarmKernel:
             pass
         try:
             os.rmdir(self.home)
+            HOMES.discard(self.home)
         except OSError:
             pass
 

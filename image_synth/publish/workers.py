@@ -154,14 +154,12 @@ def _stop(signum: int, frame: Any) -> None:
                 break
             except (ProcessLookupError, PermissionError):
                 continue
-    # their empty start folders in /tmp; no import in a signal handler: a worker with
-    # kernels has the engine loaded already
+    # their start folders in /tmp, a kernel still starting included (its folder is
+    # made first); no import in a signal handler: a worker with kernels has the engine
+    # loaded already
     engine = sys.modules.get(f"{__package__}.engine")
-    for kernel in list(getattr(engine, "_KERNELS", {}).values()):
-        try:
-            os.rmdir(kernel.home)
-        except OSError:
-            pass
+    for home in list(getattr(engine, "HOMES", ())):
+        shutil.rmtree(home, ignore_errors=True)
     os._exit(128 + signum)
 
 

@@ -228,3 +228,32 @@ def test_a_reset_that_raises_names_the_error(notebook):
         kernel.run("1/0")
     assert kernel.broken
     assert engine.warm_kernel() is not kernel   # replaced before the next notebook
+
+
+def test_a_worker_stopped_while_its_kernel_starts_leaves_no_start_folder(tmp_path):
+    # the run's stop reaches a worker (SIGTERM) while it starts a kernel: the kernel's
+    # start folder is made, the kernel not registered yet; the folder still goes
+    import os
+    import subprocess
+    import sys
+
+    from _support import ROOT
+
+    code = ("import os, signal\n"
+            "from jupyter_client.manager import AsyncKernelManager\n"
+            "from image_synth.publish import engine, workers\n"
+            "signal.signal(signal.SIGTERM, workers._stop)\n"
+            "async def start_kernel(self, **kwargs):\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "    import time; time.sleep(5)\n"
+            "AsyncKernelManager.start_kernel = start_kernel\n"
+            "engine.start_warm_kernel()\n"
+            "print('not stopped')\n")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False,
+                          env={**os.environ, "TMPDIR": str(scratch), "PYTHONPATH": path})
+    assert done.returncode == 128 + 15 and "not stopped" not in done.stdout, done.stderr
+    assert list(scratch.glob("image-synth-kernel-*")) == []
