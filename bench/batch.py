@@ -11,8 +11,9 @@ else the test fixture ``tests/fixtures/mini_study``. Times, over the same scopes
    and once two scopes at a time (the runner's parallelism, ``--jobs 2``);
 3. the floor, two ways: the same section calls in this Python process, no kernel, no
    papermill, no nbconvert (after the imports; per supplement, one core), and the
-   whole-process floor on the same cores: one process decides the batch's study-wide
-   work (plan and study-wide results, as the runner), then two processes side by side
+   whole-process floor on the same cores: two processes decide the batch's study-wide
+   work (the latest wave's plan and the study-wide results in one, the wave before's
+   plan in the other beside it, as the runner does), then two processes side by side
    each make half of the pages in process — wall time, imports included.
 
 Prints the number of scopes, every batch time with its per-supplement cost, the
@@ -115,16 +116,23 @@ for scope, value in scopes:
     results.run_info()
 """
 
-#: The once-per-batch work of the floor, as the runner does it before the notebooks.
+#: One wave's plan, decided in a process of its own.
+_FLOOR_PLAN = """
+import sys
+from image_synth.disclosure.plan import precompute
+from image_synth.study.load import load_study
+precompute(load_study(sys.argv[1]), int(sys.argv[2]), sys.argv[3])
+"""
+
+#: The rest of the once-per-batch work of the floor: the latest wave's plan, then the
+#: study-wide results, as the runner does them before the notebooks.
 _FLOOR_BATCH = """
 import sys
 from image_synth.disclosure.plan import precompute
 from image_synth.results.study_cache import precompute as precompute_study_wide
 from image_synth.study.load import load_study
 study = load_study(sys.argv[1]); wave = int(sys.argv[2])
-earlier = [w for w in study.config.waves if w < wave]
-for w in ([max(earlier)] if earlier else []) + [wave]:  # the wave before, as the runner
-    precompute(study, w, sys.argv[3])
+precompute(study, wave, sys.argv[3])
 precompute_study_wide(study, wave, sys.argv[3])
 """
 
@@ -138,9 +146,19 @@ def whole_process_floor(study: Path, scopes: list[tuple[str, str]], wave: int, l
 
     cache = work / "floor-cache"
     env = dict(env, **{CACHE_ENV: str(cache)})
+    from image_synth.study.load import load_study
+
+    earlier = [w for w in load_study(study).config.waves if w < wave]
     started = time.perf_counter()
+    # the wave before (its plan decides which previous-wave numbers show) in a second
+    # process beside the latest, as the runner decides it in an idle pool worker
+    beside = [subprocess.Popen([sys.executable, "-c", _FLOOR_PLAN, str(study),
+                                str(max(earlier)), str(cache)], env=env, cwd=work)
+              for _ in earlier[:1]]
     subprocess.run([sys.executable, "-c", _FLOOR_BATCH, str(study), str(wave), str(cache)],
                    check=True, env=env, cwd=work)
+    if any(p.wait() for p in beside):
+        raise RuntimeError("the floor's plan of the wave before failed")
     shares = [scopes[i::parallel] for i in range(parallel)]
     procs = [subprocess.Popen([sys.executable, "-c", _FLOOR_PROCESS, str(study), str(wave),
                                lang, json.dumps(share)], env=env, cwd=work)
